@@ -1,0 +1,154 @@
+"""The WSGI application: routes, HTTP Basic auth, WSDL serving, the request log.
+
+``/api/1.1/wsdl/<file>`` serves the WSDL set to anyone (PHP's SoapClient
+sends its login with every WSDL fetch, right or wrong); ``/api/1.1/soap12/<svc>``
+takes authenticated SOAP 1.2 POSTs for one port each.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import logging
+import os
+import time
+
+from spyne.server.wsgi import WsgiApplication
+
+from .services import IMPLEMENTATIONS
+from .soap import application
+from .soap.models import PORTS
+from .soap.wsdl import ENTRY, SOAP_PATH, WSDL_PATH, render
+from .store import Store
+
+log = logging.getLogger("callfire_soap.access")
+
+DEFAULT_DB = "./callfire.db"
+DEFAULT_MAX_BODY = 64 * 1024 * 1024  # room for a 100,000-row CSV import, base64-encoded
+REALM = "CallFire API"
+
+
+def _plain(start_response, status: str, text: str, headers=()) -> list[bytes]:
+    body = (text + "\n").encode()
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
+                            ("Content-Length", str(len(body))), *headers])
+    return [body]
+
+
+def _base_url(environ) -> str:
+    scheme = environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme", "http")
+    host = environ.get("HTTP_X_FORWARDED_HOST") or environ.get("HTTP_HOST")
+    if not host:
+        host = "%s:%s" % (environ["SERVER_NAME"], environ["SERVER_PORT"])
+    return "%s://%s" % (scheme, host)
+
+
+def _credentials(environ) -> tuple[str, str] | None:
+    header = environ.get("HTTP_AUTHORIZATION", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    login, sep, password = decoded.partition(":")
+    return (login, password) if sep else None
+
+
+class CallFireApp:
+    """The whole server as one WSGI callable."""
+
+    def __init__(self, store: Store, max_body: int = DEFAULT_MAX_BODY):
+        self.store = store
+        self.max_body = max_body
+        self.ports = {
+            port.path: WsgiApplication(
+                application.build(port, IMPLEMENTATIONS.get(port.name), store),
+                max_content_length=max_body)
+            for port in PORTS
+        }
+
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        seen = {}
+
+        def recording_start_response(status, headers, exc_info=None):
+            seen["status"] = status
+            return start_response(status, headers, exc_info)
+
+        try:
+            return self._route(environ, recording_start_response)
+        finally:
+            log.info("%s %s %s account=%s %.1fms", environ.get("REQUEST_METHOD"),
+                     environ.get("PATH_INFO"), seen.get("status", "-").split(" ")[0],
+                     environ.get(application.ACCOUNT_KEY, "-"),
+                     (time.perf_counter() - started) * 1000)
+
+    def _route(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path.startswith(WSDL_PATH) and method in ("GET", "HEAD"):
+            return self._wsdl(environ, start_response, path[len(WSDL_PATH):])
+        if not path.startswith(SOAP_PATH):
+            return _plain(start_response, "404 Not Found", "not found")
+        port = self.ports.get(path[len(SOAP_PATH):].strip("/"))
+        if port is None:
+            return _plain(start_response, "404 Not Found", "no such service")
+        if method == "GET" and environ.get("QUERY_STRING", "").lower() == "wsdl":
+            return self._wsdl(environ, start_response, ENTRY)
+        if method != "POST":
+            return _plain(start_response, "405 Method Not Allowed",
+                          "SOAP requests are POSTed", [("Allow", "POST")])
+        account_id = self._authenticate(environ)
+        if account_id is None:
+            return _plain(start_response, "401 Unauthorized", "Unauthorized",
+                          [("WWW-Authenticate", 'Basic realm="%s"' % REALM)])
+        body = self._read_body(environ)
+        if body is None:
+            return _plain(start_response, "413 Content Too Large",
+                          "the request body is larger than %d bytes" % self.max_body)
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        environ[application.ACCOUNT_KEY] = account_id
+        return port(environ, start_response)
+
+    def _authenticate(self, environ) -> int | None:
+        credentials = _credentials(environ)
+        if credentials is None:
+            return None
+        return self.store.accounts.verify(*credentials)
+
+    def _read_body(self, environ) -> bytes | None:
+        """The whole body, or None when it is over the limit (not read past it)."""
+        stream = environ["wsgi.input"]
+        length = environ.get("CONTENT_LENGTH")
+        if length:
+            if int(length) > self.max_body:
+                return None
+            return stream.read(int(length))
+        body = stream.read(self.max_body + 1)  # chunked: no length given
+        return None if len(body) > self.max_body else body
+
+    def _wsdl(self, environ, start_response, name: str):
+        try:
+            body = render(name, _base_url(environ))
+        except KeyError:
+            return _plain(start_response, "404 Not Found", "no such WSDL file")
+        start_response("200 OK", [("Content-Type", "text/xml; charset=utf-8"),
+                                  ("Content-Length", str(len(body)))])
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
+
+
+def create_app(db_path: str = DEFAULT_DB, max_body: int = DEFAULT_MAX_BODY) -> CallFireApp:
+    # Spyne logs every client fault with a traceback and invalid bodies in full;
+    # faults reach the client, and our own access log has one line per request.
+    logging.getLogger("spyne").setLevel(logging.CRITICAL)
+    return CallFireApp(Store(db_path), max_body)
+
+
+def app_from_environment() -> CallFireApp:
+    """The factory the HTTP server's workers call; ``serve`` passes settings by environment."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    return create_app(os.environ.get("CALLFIRE_SOAP_DB", DEFAULT_DB),
+                      int(os.environ.get("CALLFIRE_SOAP_MAX_BODY", DEFAULT_MAX_BODY)))

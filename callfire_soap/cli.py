@@ -1,0 +1,85 @@
+"""The command line: ``serve`` and ``account create``."""
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+
+from .app import DEFAULT_DB, DEFAULT_MAX_BODY
+from .soap.wsdl import ENTRY, WSDL_PATH
+from .store import CallFireError, Store
+
+
+def _first_account(store: Store) -> None:
+    """A new database gets one account, so the quick start needs no extra step."""
+    if store.accounts.count():
+        return
+    login = os.environ.get("CALLFIRE_SOAP_LOGIN", "callfire")
+    password = os.environ.get("CALLFIRE_SOAP_PASSWORD") or secrets.token_urlsafe(12)
+    store.accounts.create(login, password)
+    if "CALLFIRE_SOAP_PASSWORD" in os.environ:
+        print("Created account %r (password from CALLFIRE_SOAP_PASSWORD)" % login, flush=True)
+    else:
+        print("Created account %r with password %r (shown once)" % (login, password),
+              flush=True)
+
+
+def serve(args: argparse.Namespace) -> int:
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    _first_account(Store(args.db))
+    os.environ["CALLFIRE_SOAP_DB"] = args.db
+    os.environ["CALLFIRE_SOAP_MAX_BODY"] = str(args.max_body)
+    print("WSDL: http://%s:%d%s%s" % (args.host, args.port, WSDL_PATH, ENTRY), flush=True)
+    Granian("callfire_soap.app:app_from_environment", factory=True,
+            address=args.host, port=args.port, interface=Interfaces.WSGI,
+            workers=args.workers, log_access=False).serve()
+    return 0
+
+
+def account_create(args: argparse.Namespace) -> int:
+    password = args.password
+    if password is None:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        account_id = Store(args.db).accounts.create(args.login, password)
+    except CallFireError as e:
+        print("error: %s" % e.message, file=sys.stderr)
+        return 1
+    print("Created account %r (id %d)" % (args.login, account_id))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="callfire-soap",
+                                  description="A CallFire API 1.1 SOAP server on SQLite.")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("serve", help="run the server in the foreground")
+    p.add_argument("--db", default=DEFAULT_DB, help="SQLite file (default %(default)s)")
+    p.add_argument("--host", default="127.0.0.1", help="address (default %(default)s)")
+    p.add_argument("--port", type=int, default=8080, help="port (default %(default)s)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY,
+                   help="largest request body in bytes (default %(default)s)")
+    p.set_defaults(run=serve)
+
+    account = commands.add_parser("account", help="manage API accounts")
+    account_commands = account.add_subparsers(dest="account_command", required=True)
+    p = account_commands.add_parser("create", help="create an account")
+    p.add_argument("login")
+    p.add_argument("--db", default=DEFAULT_DB, help="SQLite file (default %(default)s)")
+    p.add_argument("--password", help="the password (default: one line from standard input)")
+    p.set_defaults(run=account_create)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

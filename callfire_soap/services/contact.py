@@ -1,0 +1,90 @@
+"""ContactService: SOAP requests in, store calls, SOAP responses out."""
+from __future__ import annotations
+
+from ..soap.models import data, svc
+from ..store import Session
+from ..store.contacts import Contact
+from ..store.imports import ContactSource
+from ..store.lists import ContactList
+
+SoapContact = data("Contact")
+# The attributes the schema declares for a Contact, besides its id.
+STANDARD_ATTRIBUTES = [name for name in SoapContact._type_info if name != "id"]
+
+
+def contact_from_soap(contact: SoapContact) -> Contact:
+    fields = {name: getattr(contact, name) for name in STANDARD_ATTRIBUTES
+              if getattr(contact, name) is not None}
+    fields.update(getattr(contact, "any_attributes", {}))
+    return Contact(contact.id, fields)
+
+
+def contact_to_soap(contact: Contact) -> SoapContact:
+    soap = SoapContact(id=contact.id, **{name: value for name, value in contact.fields.items()
+                                         if name in STANDARD_ATTRIBUTES})
+    soap.any_attributes = {name: value for name, value in contact.fields.items()
+                           if name not in STANDARD_ATTRIBUTES}
+    return soap
+
+
+def contact_list_to_soap(contact_list: ContactList):
+    return data("ContactList")(id=contact_list.id, Name=contact_list.name,
+                               Size=contact_list.size, Created=contact_list.created,
+                               Status=contact_list.status)
+
+
+def source_from_soap(source) -> ContactSource:
+    numbers = source.Numbers
+    return ContactSource(
+        contacts=[contact_from_soap(c) for c in source.Contact or []],
+        contact_ids=source.ContactId,
+        file=None if source.File is None else b"".join(source.File),
+        numbers=None if numbers is None else numbers.value or [],
+        number_field="homePhone" if numbers is None else numbers.fieldName,
+    )
+
+
+class ContactService:
+    def QueryContacts(self, session: Session, request):
+        page = session.contacts.query(list_id=request.ContactListId,
+                                      field_name=request.Field, text=request.String,
+                                      first=request.FirstResult, limit=request.MaxResults)
+        return svc("ContactQueryResult")(TotalResults=page.total,
+                                         Contact=[contact_to_soap(c) for c in page.items])
+
+    def UpdateContacts(self, session: Session, request) -> None:
+        session.contacts.update([contact_from_soap(c) for c in request.Contact or []])
+
+    def RemoveContacts(self, session: Session, request) -> None:
+        session.contacts.remove(request.ContactId or [])
+
+    def GetContact(self, session: Session, request):
+        return contact_to_soap(session.contacts.get(request.Id))
+
+    def GetContactHistory(self, session: Session, request):
+        # Calls and Texts come from broadcasts; until they exist a history is empty.
+        session.contacts.history(request.ContactId, request.FirstResult, request.MaxResults)
+        return data("ContactHistory")()
+
+    def CreateContactList(self, session: Session, request) -> int:
+        source = source_from_soap(request.ContactSource)
+        return session.once("CreateContactList", request.RequestId, lambda: session.lists.create(
+            request.Name, source, request.Validate).list_id)
+
+    def QueryContactLists(self, session: Session, request):
+        page = session.lists.query(request.FirstResult, request.MaxResults)
+        return svc("ContactListQueryResult")(
+            TotalResults=page.total, ContactList=[contact_list_to_soap(l) for l in page.items])
+
+    def DeleteContactList(self, session: Session, request) -> None:
+        session.lists.delete(request.Id)
+
+    def AddContactsToList(self, session: Session, request) -> None:
+        session.lists.add(request.ContactListId, source_from_soap(request.ContactSource),
+                          request.Validate)
+
+    def GetContactList(self, session: Session, request):
+        return contact_list_to_soap(session.lists.get(request.Id))
+
+    def RemoveContactsFromList(self, session: Session, request) -> None:
+        session.lists.remove(request.ContactListId, request.ContactId, request.Numbers)

@@ -1,0 +1,68 @@
+"""Every error a client sees, mapped to a SOAP 1.2 fault in one place.
+
+A fault carries the SOAP Code (``Sender`` for the client's mistakes,
+``Receiver`` for ours, ``VersionMismatch`` for a SOAP 1.1 envelope) and the
+CallFire ``ServiceFaultInfo`` detail: FaultCode, Message, Detail.
+"""
+from __future__ import annotations
+
+from spyne.model.fault import Fault
+
+from ..store.errors import CallFireError, InvalidRequest, NotFound
+
+SENDER, RECEIVER, VERSION_MISMATCH = "Sender", "Receiver", "VersionMismatch"
+
+# The SOAP 1.2 HTTP binding: Sender faults are 400, everything else 500.
+HTTP_STATUS = {SENDER: "400 Bad Request"}
+HTTP_STATUS_DEFAULT = "500 Internal Server Error"
+
+
+class ServiceFault(Fault):
+    def __init__(self, fault_code: str, message: str, detail: str | None = None,
+                 soap_code: str | None = None):
+        if soap_code is None:
+            soap_code = SENDER if fault_code in ("BAD_REQUEST", "FORBIDDEN", "NOT_FOUND") \
+                else RECEIVER
+        super().__init__(faultcode="Client" if soap_code == SENDER else "Server",
+                         faultstring=message)
+        self.fault_code = fault_code
+        self.message = message
+        self.fault_detail = detail
+        self.soap_code = soap_code
+
+    @property
+    def http_status(self) -> str:
+        return HTTP_STATUS.get(self.soap_code, HTTP_STATUS_DEFAULT)
+
+
+def bad_request(message: str, detail: str | None = None) -> ServiceFault:
+    return ServiceFault("BAD_REQUEST", message, detail)
+
+
+def not_implemented(operation: str) -> ServiceFault:
+    return ServiceFault("NOT_IMPLEMENTED", "%s is not implemented by this server" % operation)
+
+
+def internal_error() -> ServiceFault:
+    return ServiceFault("UNAVAILABLE", "internal server error; the request was not applied")
+
+
+def version_mismatch() -> ServiceFault:
+    return ServiceFault("BAD_REQUEST", "this endpoint speaks SOAP 1.2 "
+                        "(envelope namespace http://www.w3.org/2003/05/soap-envelope)",
+                        soap_code=VERSION_MISMATCH)
+
+
+def from_error(error: CallFireError) -> ServiceFault:
+    """A domain error as the fault CallFire answered with."""
+    code = {NotFound: "NOT_FOUND", InvalidRequest: "BAD_REQUEST"}[type(error)]
+    return ServiceFault(code, error.message, error.detail)
+
+
+def from_fault(fault: Fault) -> ServiceFault:
+    """A fault raised inside Spyne itself, in CallFire's shape."""
+    if isinstance(fault, ServiceFault):
+        return fault
+    if str(fault.faultcode).startswith("Client"):
+        return bad_request(fault.faultstring or "invalid request")
+    return internal_error()

@@ -1,0 +1,91 @@
+"""State and rules: one SQLite file, reached through sqlite-utils.
+
+``Store`` owns the file (one connection per thread, WAL mode, migrations on
+open); ``Store.session`` is one transaction for one account, which is how the
+SOAP layer runs every call.
+"""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+from sqlite_utils import Database
+
+from .accounts import Accounts
+from .contacts import Contacts
+from .lists import ContactLists
+from .errors import CallFireError, InvalidRequest, NotFound
+from .schema import migrate
+
+__all__ = ["Store", "Session", "CallFireError", "InvalidRequest", "NotFound"]
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class Session:
+    """What one SOAP call may touch: one account's data, in one transaction."""
+
+    def __init__(self, db: Database, account_id: int):
+        self.db = db
+        self.account_id = account_id
+        self.contacts = Contacts(db, account_id)
+        self.lists = ContactLists(db, account_id, self.contacts)
+
+    def once(self, operation: str, request_id: str | None, create: Callable[[], int]) -> int:
+        """Run a create at most once per ``RequestId``: a repeat answers the first id."""
+        if request_id is None:
+            return create()
+        row = self.db.execute(
+            "SELECT result_id FROM request_ids WHERE account_id = ? AND operation = ? "
+            "AND request_id = ?", [self.account_id, operation, request_id]).fetchone()
+        if row is not None:
+            return row[0]
+        result_id = create()
+        self.db["request_ids"].insert({"account_id": self.account_id, "operation": operation,
+                                       "request_id": request_id, "result_id": result_id})
+        return result_id
+
+
+class Store:
+    def __init__(self, path: str):
+        self.path = path
+        self._local = threading.local()
+        migrate(self.db())
+        self.accounts = Accounts(self)
+
+    def db(self) -> Database:
+        """This thread's connection (SQLite connections are not shared across threads)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            conn = sqlite3.connect(self.path, isolation_level=None,
+                                   timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = %d" % BUSY_TIMEOUT_MS)
+            conn.create_function("casefold", 1, str.casefold, deterministic=True)
+            db = self._local.db = Database(conn)
+        return db
+
+    @contextmanager
+    def transaction(self, write: bool) -> Iterator[Database]:
+        """One transaction: committed on success, rolled back on any error.
+
+        Writers take the write lock up front (``BEGIN IMMEDIATE``) so that a
+        read-then-write call never fails half-way on a lock upgrade.
+        """
+        db = self.db()
+        db.conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            yield db
+        except BaseException:
+            db.conn.execute("ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")
+
+    @contextmanager
+    def session(self, account_id: int, write: bool) -> Iterator[Session]:
+        with self.transaction(write) as db:
+            yield Session(db, account_id)

@@ -1,0 +1,95 @@
+"""API accounts: logins with salted, slow password hashes.
+
+Checking a password costs a PBKDF2 run on purpose.  A credential that has
+been verified once is remembered under an HMAC of login and password with a
+key that lives only in this process, so later requests skip the slow hash
+and no password is ever held in clear.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+import threading
+from collections import OrderedDict
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from .errors import InvalidRequest
+
+if TYPE_CHECKING:
+    from . import Store
+
+ITERATIONS = 200_000
+CACHE_SIZE = 1024
+
+
+def hash_password(password: str, salt: bytes | None = None,
+                  iterations: int = ITERATIONS) -> str:
+    salt = salt if salt is not None else os.urandom(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
+    return "pbkdf2_sha256$%d$%s$%s" % (
+        iterations, base64.b64encode(salt).decode(), base64.b64encode(digest).decode())
+
+
+def check_password(password: str, encoded: str) -> bool:
+    _, iterations, salt, _ = encoded.split("$")
+    candidate = hash_password(password, base64.b64decode(salt), int(iterations))
+    return hmac.compare_digest(candidate.encode(), encoded.encode())
+
+
+# Unknown logins are checked against this, so they cost as much as wrong passwords.
+_DUMMY_HASH = hash_password(secrets.token_hex(16))
+
+
+class Accounts:
+    def __init__(self, store: "Store"):
+        self._store = store
+        self._key = os.urandom(32)
+        self._verified: OrderedDict[bytes, tuple[int, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def create(self, login: str, password: str) -> int:
+        if not login or ":" in login:
+            raise InvalidRequest("a login must be non-empty and contain no ':'")
+        if not password:
+            raise InvalidRequest("the password must not be empty")
+        with self._store.transaction(write=True) as db:
+            if db.execute("SELECT 1 FROM accounts WHERE login = ?", [login]).fetchone():
+                raise InvalidRequest("account %r already exists" % login)
+            return db["accounts"].insert({
+                "login": login, "password_hash": hash_password(password),
+                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            }).last_pk
+
+    def count(self) -> int:
+        return self._store.db().execute("SELECT count(*) FROM accounts").fetchone()[0]
+
+    def verify(self, login: str, password: str) -> int | None:
+        """The account id for this login and password, or None."""
+        key = hmac.new(self._key, b"%s\0%s" % (login.encode(), password.encode()),
+                       hashlib.sha256).digest()
+        db = self._store.db()
+        with self._lock:
+            cached = self._verified.get(key)
+        if cached is not None:
+            account_id, encoded = cached
+            row = db.execute("SELECT password_hash FROM accounts WHERE id = ?",
+                             [account_id]).fetchone()
+            if row is not None and row[0] == encoded:  # unchanged since verified
+                return account_id
+        row = db.execute("SELECT id, password_hash FROM accounts WHERE login = ?",
+                         [login]).fetchone()
+        if row is None:
+            check_password(password, _DUMMY_HASH)
+            return None
+        account_id, encoded = row
+        if not check_password(password, encoded):
+            return None
+        with self._lock:
+            self._verified[key] = (account_id, encoded)
+            while len(self._verified) > CACHE_SIZE:
+                self._verified.popitem(last=False)
+        return account_id

@@ -1,0 +1,193 @@
+"""Contacts: standard and extra attributes, search, partial update, removal."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Generic, Iterable, TypeVar
+
+from sqlite_utils import Database
+
+from .errors import InvalidRequest, NotFound
+
+# The attributes every Contact has (besides its id); any other name is an
+# extra attribute, stored and searched the same way.
+STANDARD_FIELDS = ("firstName", "lastName", "zipcode", "homePhone", "workPhone",
+                   "mobilePhone", "externalId", "externalSystem")
+PHONE_FIELDS = ("homePhone", "workPhone", "mobilePhone")
+MAX_RESULTS = 1000  # the API's cap on one page
+
+T = TypeVar("T")
+
+
+@dataclass
+class Contact:
+    id: int | None
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Page(Generic[T]):
+    total: int
+    items: list[T]
+
+
+def page_bounds(first: int | None, limit: int | None) -> tuple[int, int]:
+    """``FirstResult``/``MaxResults`` checked, with MaxResults capped at 1000."""
+    first = 0 if first is None else first
+    limit = MAX_RESULTS if limit is None else limit
+    if first < 0:
+        raise InvalidRequest("FirstResult must not be negative, got %d" % first)
+    if limit < 0:
+        raise InvalidRequest("MaxResults must not be negative, got %d" % limit)
+    return first, min(limit, MAX_RESULTS)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def id_json(ids: Iterable[int]) -> str:
+    """Ids as one JSON parameter, for ``IN (SELECT value FROM json_each(?))``."""
+    return json.dumps(list(ids))
+
+
+class Contacts:
+    def __init__(self, db: Database, account_id: int):
+        self.db = db
+        self.account_id = account_id
+
+    # -- reading ----------------------------------------------------------
+
+    def get(self, contact_id: int) -> Contact:
+        contacts = self.load([contact_id])
+        if not contacts:
+            raise NotFound("Contact", contact_id)
+        return contacts[0]
+
+    def load(self, ids: list[int]) -> list[Contact]:
+        """This account's contacts among ``ids``, in the order given."""
+        found = {row[0]: Contact(row[0]) for row in self.db.execute(
+            "SELECT id FROM contacts WHERE account_id = ? AND id IN "
+            "(SELECT value FROM json_each(?))", [self.account_id, id_json(ids)])}
+        for contact_id, name, value in self.db.execute(
+                "SELECT contact_id, name, value FROM contact_fields WHERE contact_id IN "
+                "(SELECT value FROM json_each(?))", [id_json(found)]):
+            found[contact_id].fields[name] = value
+        return [found[i] for i in ids if i in found]
+
+    def missing(self, ids: Iterable[int]) -> list[int]:
+        """Those of ``ids`` that are not contacts of this account."""
+        ids = list(dict.fromkeys(ids))
+        present = {row[0] for row in self.db.execute(
+            "SELECT id FROM contacts WHERE account_id = ? AND id IN "
+            "(SELECT value FROM json_each(?))", [self.account_id, id_json(ids)])}
+        return [i for i in ids if i not in present]
+
+    def query(self, list_id: int | None = None, field_name: str | None = None,
+              text: str | None = None, first: int | None = None,
+              limit: int | None = None) -> Page[Contact]:
+        """Contacts matching every filter given, in id order.
+
+        ``text`` is a case-insensitive substring of the field ``field_name``, or
+        of any field without one; ``field_name`` alone matches contacts that
+        have that field set.
+        """
+        first, limit = page_bounds(first, limit)
+        where, params = ["c.account_id = ?"], [self.account_id]
+        if list_id is not None:
+            self.require_list(list_id)
+            where.append("c.id IN (SELECT contact_id FROM contact_list_members "
+                         "WHERE list_id = ?)")
+            params.append(list_id)
+        if field_name or text:
+            match, match_params = ["f.account_id = ?"], [self.account_id]
+            if field_name:
+                match.append("f.name = ?")
+                match_params.append(field_name)
+            if text:
+                match.append("instr(casefold(f.value), ?) > 0")
+                match_params.append(text.casefold())
+            else:
+                match.append("f.value != ''")
+            where.append("c.id IN (SELECT f.contact_id FROM contact_fields f WHERE %s)"
+                         % " AND ".join(match))
+            params.extend(match_params)
+        sql_where = " AND ".join(where)
+        total = self.db.execute(
+            "SELECT count(*) FROM contacts c WHERE " + sql_where, params).fetchone()[0]
+        ids = [row[0] for row in self.db.execute(
+            "SELECT c.id FROM contacts c WHERE %s ORDER BY c.id LIMIT ? OFFSET ?"
+            % sql_where, params + [limit, first])]
+        return Page(total, self.load(ids))
+
+    def history(self, contact_id: int, first: int | None = None,
+                limit: int | None = None) -> Page:
+        """The contact's calls and texts.  None exist until broadcasts can run."""
+        self.get(contact_id)
+        page_bounds(first, limit)
+        return Page(0, [])
+
+    def by_number(self, numbers: Iterable[str]) -> dict[str, int]:
+        """Existing contacts that have one of ``numbers`` in a phone field."""
+        numbers = list(dict.fromkeys(numbers))
+        owners: dict[str, int] = {}
+        for start in range(0, len(numbers), 10_000):
+            for value, contact_id in self.db.execute(
+                    "SELECT value, min(contact_id) FROM contact_fields "
+                    "WHERE account_id = ? AND name IN (%s) AND value IN "
+                    "(SELECT value FROM json_each(?)) GROUP BY value"
+                    % ", ".join("?" * len(PHONE_FIELDS)),
+                    [self.account_id, *PHONE_FIELDS,
+                     json.dumps(numbers[start:start + 10_000])]):
+                owners[value] = contact_id
+        return owners
+
+    def require_list(self, list_id: int) -> None:
+        if not self.db.execute("SELECT 1 FROM contact_lists WHERE id = ? AND account_id = ?",
+                               [list_id, self.account_id]).fetchone():
+            raise NotFound("ContactList", list_id)
+
+    # -- writing ----------------------------------------------------------
+
+    def update(self, contacts: list[Contact]) -> None:
+        """Partial update: the attributes given are set, the others left alone.
+
+        All or nothing: an unknown id fails the whole request.
+        """
+        for position, contact in enumerate(contacts, start=1):
+            if contact.id is None:
+                raise InvalidRequest("Contact %d has no id: UpdateContacts changes "
+                                     "existing contacts only" % position)
+        missing = self.missing(c.id for c in contacts)
+        if missing:
+            raise NotFound("Contact", missing[0])
+        self.set_fields((c.id, c.fields) for c in contacts)
+
+    def set_fields(self, changes: Iterable[tuple[int, dict[str, str]]]) -> None:
+        self.db.conn.executemany(
+            "INSERT INTO contact_fields (contact_id, account_id, name, value) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (contact_id, name) "
+            "DO UPDATE SET value = excluded.value",
+            ((contact_id, self.account_id, name, value)
+             for contact_id, fields in changes for name, value in fields.items()))
+
+    def create(self, field_sets: list[dict[str, str]]) -> list[int]:
+        """New contacts with these fields; returns their ids, in order."""
+        if not field_sets:
+            return []
+        # The write lock is held, so the next ids are ours to take; assigning
+        # them here lets a large import go in with a few bulk statements.
+        start = (self.db.execute("SELECT max(id) FROM contacts").fetchone()[0] or 0) + 1
+        ids = list(range(start, start + len(field_sets)))
+        created = now()
+        self.db.conn.executemany(
+            "INSERT INTO contacts (id, account_id, created) VALUES (?, ?, ?)",
+            ((i, self.account_id, created) for i in ids))
+        self.set_fields(zip(ids, field_sets))
+        return ids
+
+    def remove(self, ids: list[int]) -> None:
+        """Delete contacts (they leave their lists); unknown ids are ignored."""
+        self.db.execute("DELETE FROM contacts WHERE account_id = ? AND id IN "
+                        "(SELECT value FROM json_each(?))", [self.account_id, id_json(ids)])

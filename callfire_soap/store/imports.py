@@ -1,0 +1,79 @@
+"""Where the contacts of an import come from: the four ContactSource choices.
+
+CallFire's precedence: Contact elements, then ContactId list, then File
+(CSV), then Numbers.  A CSV file whose first row names contact fields maps
+columns by that header (case-insensitive; unknown columns become extra
+attributes); a file without such a header is a column of numbers.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from .contacts import PHONE_FIELDS, STANDARD_FIELDS, Contact
+from .errors import InvalidRequest
+
+
+@dataclass
+class ContactSource:
+    contacts: list[Contact] = field(default_factory=list)
+    contact_ids: list[int] | None = None
+    file: bytes | None = None
+    numbers: list[str] | None = None
+    number_field: str = "homePhone"
+
+    def resolve(self) -> tuple[list[int] | None, list[Contact]]:
+        """Apply the precedence: either existing ids, or contacts to import."""
+        if self.contacts:
+            return None, self.contacts
+        if self.contact_ids is not None:
+            return self.contact_ids, []
+        if self.file is not None:
+            return None, parse_csv(self.file)
+        if self.numbers is not None:
+            if self.number_field not in PHONE_FIELDS:
+                raise InvalidRequest("Numbers fieldName must be one of %s, got %r"
+                                     % (", ".join(PHONE_FIELDS), self.number_field))
+            return None, [Contact(None, {self.number_field: n}) for n in self.numbers]
+        raise InvalidRequest("ContactSource needs one of Contact, ContactId, File, Numbers")
+
+
+_KNOWN = {name.lower(): name for name in ("id",) + STANDARD_FIELDS}
+_NOT_NAME_CHAR = re.compile(r"[^\w.\-]", re.UNICODE)
+
+
+def _attribute_name(header: str) -> str:
+    """A CSV column title as an XML attribute name (extra attributes travel as attributes)."""
+    name = _NOT_NAME_CHAR.sub("_", header.strip())
+    return name if re.match(r"[^\W\d]", name) else "_" + name
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def parse_csv(data: bytes) -> list[Contact]:
+    rows = [row for row in csv.reader(io.StringIO(_decode(data)))
+            if any(cell.strip() for cell in row)]
+    if not rows:
+        raise InvalidRequest("the File holds no rows")
+    header = [cell.strip() for cell in rows[0]]
+    if not any(cell.lower() in _KNOWN for cell in header):
+        # No header: the default column layout, one number per row.
+        return [Contact(None, {"homePhone": row[0].strip()}) for row in rows if row[0].strip()]
+    columns = [_KNOWN.get(cell.lower(), _attribute_name(cell)) if cell else None
+               for cell in header]
+    contacts = []
+    for line, row in enumerate(rows[1:], start=2):
+        fields = {name: value.strip() for name, value in zip(columns, row)
+                  if name and value.strip()}
+        ident = fields.pop("id", None)
+        if ident is not None and not ident.isdigit():
+            raise InvalidRequest("File row %d: id %r is not a number" % (line, ident))
+        contacts.append(Contact(int(ident) if ident else None, fields))
+    return contacts

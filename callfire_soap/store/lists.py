@@ -1,0 +1,167 @@
+"""Contact lists, and the list safeguards an import goes through.
+
+With ``Validate`` (the default) the API's documented resolutions apply:
+invalid numbers are scrubbed, a number seen twice in one import is scrubbed
+the second time, and a contact whose number already belongs to a contact of
+the account is merged into that contact instead of being created again.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from . import phone
+from .contacts import PHONE_FIELDS, Contact, Contacts, Page, id_json, now, page_bounds
+from .errors import NotFound
+from .imports import ContactSource
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ContactList:
+    id: int
+    name: str
+    size: int
+    created: datetime
+    status: str
+
+
+@dataclass
+class ImportReport:
+    list_id: int
+    added: int = 0          # new contacts created
+    merged: int = 0         # matched an existing contact by number
+    existing: int = 0       # named by id
+    invalid: int = 0        # scrubbed: no valid number
+    duplicate: int = 0      # scrubbed: number already seen in this import
+
+
+class ContactLists:
+    def __init__(self, db: Database, account_id: int, contacts: Contacts):
+        self.db = db
+        self.account_id = account_id
+        self.contacts = contacts
+
+    def get(self, list_id: int) -> ContactList:
+        rows = self._select("l.id = ?", [list_id], 1, 0)
+        if not rows:
+            raise NotFound("ContactList", list_id)
+        return rows[0]
+
+    def query(self, first: int | None = None, limit: int | None = None) -> Page[ContactList]:
+        first, limit = page_bounds(first, limit)
+        total = self.db.execute("SELECT count(*) FROM contact_lists WHERE account_id = ?",
+                                [self.account_id]).fetchone()[0]
+        return Page(total, self._select("1", [], limit, first))
+
+    def _select(self, where: str, params: list, limit: int, offset: int) -> list[ContactList]:
+        return [ContactList(list_id, name, size, datetime.fromisoformat(created), status)
+                for list_id, name, size, created, status in self.db.execute(
+            "SELECT l.id, l.name, (SELECT count(*) FROM contact_list_members m "
+            "WHERE m.list_id = l.id), l.created, l.status FROM contact_lists l "
+            "WHERE l.account_id = ? AND %s ORDER BY l.id LIMIT ? OFFSET ?" % where,
+            [self.account_id, *params, limit, offset])]
+
+    def create(self, name: str, source: ContactSource, validate: bool = True) -> ImportReport:
+        list_id = self.db["contact_lists"].insert({
+            "account_id": self.account_id, "name": name,
+            "created": now(), "status": "ACTIVE"}).last_pk
+        return self._import(list_id, source, validate)
+
+    def add(self, list_id: int, source: ContactSource, validate: bool = True) -> ImportReport:
+        self.contacts.require_list(list_id)
+        return self._import(list_id, source, validate)
+
+    def delete(self, list_id: int) -> None:
+        self.contacts.require_list(list_id)
+        self.db.execute("DELETE FROM contact_lists WHERE id = ?", [list_id])
+
+    def remove(self, list_id: int, contact_ids: list[int] | None = None,
+               numbers: list[str] | None = None) -> None:
+        """Take contacts off a list; the contacts themselves stay."""
+        self.contacts.require_list(list_id)
+        ids = list(contact_ids or [])
+        if numbers:
+            wanted = {phone.normalize(n) or n for n in numbers} | set(numbers)
+            ids.extend(self.contacts.by_number(wanted).values())
+        self.db.execute("DELETE FROM contact_list_members WHERE list_id = ? AND contact_id IN "
+                        "(SELECT value FROM json_each(?))", [list_id, id_json(ids)])
+
+    # -- the import -------------------------------------------------------
+
+    def _import(self, list_id: int, source: ContactSource, validate: bool) -> ImportReport:
+        report = ImportReport(list_id)
+        existing_ids, candidates = source.resolve()
+        if existing_ids is not None:
+            members = self._require(existing_ids)
+            report.existing = len(members)
+        else:
+            named = [c for c in candidates if c.id is not None]
+            members = self._require([c.id for c in named])
+            self.contacts.set_fields((c.id, c.fields) for c in named)
+            report.existing = len(members)
+            new = [c for c in candidates if c.id is None]
+            if validate:
+                new, merged_ids = self._safeguards(new, report)
+                members.extend(merged_ids)
+            members.extend(self.contacts.create([c.fields for c in new]))
+            report.added = len(new)
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO contact_list_members (list_id, contact_id) VALUES (?, ?)",
+            ((list_id, contact_id) for contact_id in members))
+        log.info("contact list %d import: %d added, %d merged, %d existing, "
+                 "%d invalid and %d duplicate numbers scrubbed", list_id, report.added,
+                 report.merged, report.existing, report.invalid, report.duplicate)
+        return report
+
+    def _require(self, ids: list[int]) -> list[int]:
+        missing = self.contacts.missing(ids)
+        if missing:
+            raise NotFound("Contact", missing[0])
+        return list(dict.fromkeys(ids))
+
+    def _safeguards(self, candidates: list[Contact],
+                    report: ImportReport) -> tuple[list[Contact], list[int]]:
+        """Scrub invalid and duplicate numbers, merge conflicts; returns what to create
+        and the ids of the existing contacts that absorbed the rest."""
+        kept: list[Contact] = []
+        seen: set[str] = set()
+        for contact in candidates:
+            fields = dict(contact.fields)
+            numbers = []
+            for name in PHONE_FIELDS:
+                if name in fields:
+                    number = phone.normalize(fields[name])
+                    if number is None:
+                        del fields[name]
+                    else:
+                        fields[name] = number
+                        numbers.append(number)
+            had_numbers = any(name in contact.fields for name in PHONE_FIELDS)
+            if had_numbers and not numbers:
+                report.invalid += 1
+                continue
+            if seen.intersection(numbers):
+                report.duplicate += 1
+                continue
+            seen.update(numbers)
+            kept.append(Contact(None, fields))
+        owners = self.contacts.by_number(seen)
+        to_create, merged = [], {}
+        for contact in kept:
+            owner = next((owners[n] for n in self._numbers(contact) if n in owners), None)
+            if owner is None:
+                to_create.append(contact)
+            else:
+                merged.setdefault(owner, {}).update(contact.fields)
+        self.contacts.set_fields(merged.items())
+        report.merged = len(merged)
+        return to_create, list(merged)
+
+    @staticmethod
+    def _numbers(contact: Contact) -> list[str]:
+        return [contact.fields[name] for name in PHONE_FIELDS if name in contact.fields]

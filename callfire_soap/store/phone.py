@@ -1,0 +1,22 @@
+"""Phone numbers as the list safeguards see them: North American, E.164, 11 digits."""
+import re
+
+_SEPARATORS = re.compile(r"[\s().\-+]")
+_NANP = re.compile(r"1[2-9]\d{2}[2-9]\d{6}")
+
+
+def normalize(number: str) -> str | None:
+    """``number`` as 11 E.164 digits (``13105551212``), or None when it is invalid.
+
+    Punctuation is ignored and a 10-digit number gets the country code 1;
+    area code and exchange must not start with 0 or 1.
+    """
+    digits = _SEPARATORS.sub("", number)
+    if len(digits) == 10:
+        digits = "1" + digits
+    return digits if _NANP.fullmatch(digits) else None
+
+
+def split_numbers(text: str) -> list[str]:
+    """A number list as CallFire accepted it: separated by spaces or commas."""
+    return [n for n in re.split(r"[\s,]+", text) if n]

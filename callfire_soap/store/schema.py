@@ -1,0 +1,75 @@
+"""The SQLite schema, as numbered migrations.
+
+``PRAGMA user_version`` records how many have run; each runs once, in its own
+transaction, when the server opens the database.  Add new migrations at the
+end; never edit one that has shipped.
+"""
+from sqlite_utils import Database
+
+
+def _v1_accounts_and_contacts(db: Database) -> None:
+    db["accounts"].create(
+        {"id": int, "login": str, "password_hash": str, "created": str},
+        pk="id", not_null={"login", "password_hash", "created"})
+    db["accounts"].create_index(["login"], unique=True)
+
+    db["contacts"].create(
+        {"id": int, "account_id": int, "created": str},
+        pk="id", not_null={"account_id", "created"},
+        foreign_keys=[("account_id", "accounts", "id")])
+    db["contacts"].create_index(["account_id", "id"])
+
+    # Every attribute of a contact, standard or extra, is one row: a single
+    # index then serves search by any field and the merge-by-number rule.
+    db.execute("""
+        CREATE TABLE contact_fields (
+            contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+            account_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (contact_id, name)
+        ) WITHOUT ROWID""")
+    db["contact_fields"].create_index(["account_id", "name", "value"])
+
+    db["contact_lists"].create(
+        {"id": int, "account_id": int, "name": str, "created": str, "status": str},
+        pk="id", not_null={"account_id", "name", "created", "status"},
+        foreign_keys=[("account_id", "accounts", "id")])
+    db["contact_lists"].create_index(["account_id", "id"])
+
+    db.execute("""
+        CREATE TABLE contact_list_members (
+            list_id INTEGER NOT NULL REFERENCES contact_lists(id) ON DELETE CASCADE,
+            contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+            PRIMARY KEY (list_id, contact_id)
+        ) WITHOUT ROWID""")
+    db["contact_list_members"].create_index(["contact_id"])
+
+    # RequestId de-duplication: the first result of a create, per account.
+    db.execute("""
+        CREATE TABLE request_ids (
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            operation TEXT NOT NULL,
+            request_id TEXT NOT NULL,
+            result_id INTEGER NOT NULL,
+            PRIMARY KEY (account_id, operation, request_id)
+        ) WITHOUT ROWID""")
+
+
+MIGRATIONS = [_v1_accounts_and_contacts]
+
+
+def migrate(db: Database) -> int:
+    """Bring the database up to the latest schema; returns the version reached."""
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+            step(db)
+            conn.execute("PRAGMA user_version = %d" % number)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return len(MIGRATIONS)
