@@ -35,7 +35,8 @@ def serve(args: argparse.Namespace) -> int:
     print("WSDL: http://%s:%d%s%s" % (args.host, args.port, WSDL_PATH, ENTRY), flush=True)
     Granian("callfire_soap.app:app_from_environment", factory=True,
             address=args.host, port=args.port, interface=Interfaces.WSGI,
-            workers=args.workers, log_access=False).serve()
+            workers=args.workers, blocking_threads=8, websockets=False,
+            log_access=False).serve()
     return 0
 
 

@@ -1,0 +1,169 @@
+"""A real server over real HTTP, and zeep clients in the two setups legacy users have.
+
+The server is the ``callfire-soap serve`` command on an ephemeral port with a
+fresh SQLite file.  Each test gets accounts of its own, so tests never see
+each other's data.  Every SOAP response a test receives is also checked
+against the served XSD: what Spyne writes must be what the WSDL promises.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+import zeep
+from lxml import etree
+from zeep.plugins import Plugin
+from zeep.transports import Transport
+
+from callfire_soap.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+WSDL_DIR = ROOT / "wsdl"
+REFERENCE_DIR = ROOT.parent / "shared" / "reference" / "callfire-api-1.1"
+ENTRY = "callfire-service-http-soap12.wsdl"
+BINDING_NS = "http://api.callfire.com/service/wsdl/http/soap12"
+SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
+NS_SVC = "http://api.callfire.com/service/xsd"
+NS_DATA = "http://api.callfire.com/data"
+
+SERVED_XSD = etree.XMLSchema(etree.parse(str(WSDL_DIR / "callfire-service.xsd")))
+_logins = itertools.count(1)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    base_url: str
+    db_path: Path
+    store: Store
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    @property
+    def wsdl_url(self) -> str:
+        return self.url("/api/1.1/wsdl/" + ENTRY)
+
+    def endpoint(self, svc: str) -> str:
+        return self.url("/api/1.1/soap12/" + svc)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Server:
+    db_path = tmp_path_factory.mktemp("server") / "callfire.db"
+    port = _free_port()
+    env = dict(os.environ, CALLFIRE_SOAP_LOGIN="first", CALLFIRE_SOAP_PASSWORD="first-pw")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "callfire_soap", "serve", "--db", str(db_path),
+         "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base_url = "http://127.0.0.1:%d" % port
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if requests.get(base_url + "/api/1.1/wsdl/" + ENTRY, timeout=1).ok:
+                break
+        except requests.ConnectionError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("server did not start:\n" + proc.stdout.read().decode())
+        time.sleep(0.1)
+    yield Server(base_url, db_path, Store(str(db_path)))
+    proc.terminate()
+    proc.wait(10)
+
+
+@dataclass
+class Account:
+    login: str
+    password: str
+    id: int
+
+
+def new_account(server: Server) -> Account:
+    login, password = "user%d" % next(_logins), "pw-%d" % time.monotonic_ns()
+    return Account(login, password, server.store.accounts.create(login, password))
+
+
+@pytest.fixture
+def account(server) -> Account:
+    return new_account(server)
+
+
+@pytest.fixture
+def other_account(server) -> Account:
+    return new_account(server)
+
+
+class ResponsesMatchServedSchema(Plugin):
+    """Fails a test when the server answers with XML the served XSD does not allow."""
+
+    def ingress(self, envelope, http_headers, operation):
+        body = envelope.find("{%s}Body" % SOAP12)
+        for element in body:
+            if element.tag != "{%s}Fault" % SOAP12:
+                SERVED_XSD.assertValid(element)
+        return envelope, http_headers
+
+
+def _session(account: Account | None) -> requests.Session:
+    session = requests.Session()
+    if account is not None:
+        session.auth = (account.login, account.password)
+    return session
+
+
+def served_client(server: Server, account: Account | None) -> zeep.Client:
+    """zeep on the WSDL the server serves, by URL."""
+    return zeep.Client(server.wsdl_url, transport=Transport(session=_session(account)),
+                       plugins=[ResponsesMatchServedSchema()])
+
+
+def reference_client(server: Server, account: Account | None) -> zeep.Client:
+    """zeep on the published 2014 WSDL file, as an old integration ships it."""
+    if not (REFERENCE_DIR / ENTRY).exists():
+        pytest.skip("needs ../shared/reference/callfire-api-1.1 beside the project")
+    return zeep.Client(str(REFERENCE_DIR / ENTRY), transport=Transport(session=_session(account)),
+                       plugins=[ResponsesMatchServedSchema()])
+
+
+def bind(client: zeep.Client, server: Server, service: str):
+    """The ``<service>ServicePort`` of a client, addressed at our server."""
+    return client.create_service("{%s}%sServiceBinding" % (BINDING_NS, service),
+                                 server.endpoint(service.lower()))
+
+
+@pytest.fixture(params=["served", "reference"])
+def wsdl_setup(request):
+    return request.param
+
+
+@pytest.fixture
+def client(server, account, wsdl_setup) -> zeep.Client:
+    make = served_client if wsdl_setup == "served" else reference_client
+    return make(server, account)
+
+
+@pytest.fixture
+def contacts(client, server):
+    """ContactService for this test's account, in both WSDL setups."""
+    return bind(client, server, "Contact")
+
+
+def fault_code(excinfo) -> str:
+    """The CallFire FaultCode of a zeep Fault."""
+    detail = excinfo.value.detail
+    return detail.find("{%s}ServiceFaultInfo/{%s}FaultCode" % (NS_SVC, NS_SVC)).text
