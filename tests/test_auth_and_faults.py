@@ -1,0 +1,185 @@
+"""HTTP Basic auth, account isolation, and the SOAP 1.2 fault for every bad request."""
+import pytest
+import requests
+from lxml import etree
+from zeep.exceptions import Fault, TransportError
+
+from conftest import NS_SVC, SOAP12, bind, fault_code, served_client
+
+ENVELOPE = ('<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" '
+            'xmlns:svc="http://api.callfire.com/service/xsd" '
+            'xmlns:data="http://api.callfire.com/data"><env:Body>%s</env:Body></env:Envelope>')
+SOAP_HEADERS = {"Content-Type": "application/soap+xml; charset=utf-8"}
+
+
+def post(server, account, body: bytes | str, svc="contact", **kwargs):
+    if isinstance(body, str):
+        body = body.encode()
+    auth = None if account is None else (account.login, account.password)
+    return requests.post(server.endpoint(svc), data=body, auth=auth,
+                         headers=kwargs.pop("headers", SOAP_HEADERS), **kwargs)
+
+
+def soap_fault(response) -> dict:
+    """The parts of a SOAP 1.2 fault a client reads."""
+    doc = etree.fromstring(response.content)
+    ns = {"env": SOAP12, "svc": NS_SVC}
+    (fault,) = doc.xpath("/env:Envelope/env:Body/env:Fault", namespaces=ns)
+    code = fault.xpath("string(env:Code/env:Value)", namespaces=ns)
+    return {
+        "code": etree.QName(fault.xpath("env:Code/env:Value", namespaces=ns)[0].nsmap[
+            code.partition(":")[0]], code.partition(":")[2]).text,
+        "reason": fault.xpath("string(env:Reason/env:Text)", namespaces=ns),
+        "fault_code": fault.xpath("string(env:Detail/svc:ServiceFaultInfo/svc:FaultCode)",
+                                  namespaces=ns),
+        "message": fault.xpath("string(env:Detail/svc:ServiceFaultInfo/svc:Message)",
+                               namespaces=ns),
+    }
+
+
+def sender(response) -> dict:
+    assert response.status_code == 400, response.text
+    assert response.headers["Content-Type"].startswith("application/soap+xml")
+    fault = soap_fault(response)
+    assert fault["code"] == "{%s}Sender" % SOAP12
+    assert fault["reason"]
+    return fault
+
+
+# -- auth ------------------------------------------------------------------
+
+@pytest.mark.parametrize("credentials", [None, ("nobody", "x"), "wrong password"])
+def test_missing_or_wrong_credentials_get_401(server, account, credentials):
+    if credentials == "wrong password":
+        credentials = (account.login, "not-" + account.password)
+    response = requests.post(server.endpoint("contact"), auth=credentials,
+                             data=ENVELOPE % "<svc:QueryContactLists/>", headers=SOAP_HEADERS)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Basic")
+
+
+def test_zeep_with_wrong_password_gets_http_401(server, account):
+    account.password = "wrong"
+    contacts = bind(served_client(server, None), server, "Contact")
+    with pytest.raises(TransportError) as excinfo:
+        contacts.QueryContactLists()
+    assert excinfo.value.status_code == 401
+
+
+def test_wsdl_is_public_whatever_credentials_come(server):
+    for auth in (None, ("somebody", "wrong")):
+        for name in ("callfire-service-http-soap12.wsdl", "callfire-service.wsdl",
+                     "callfire-service.xsd", "callfire-data.xsd"):
+            response = requests.get(server.url("/api/1.1/wsdl/" + name), auth=auth)
+            assert response.status_code == 200, name
+            etree.fromstring(response.content)
+
+
+def test_another_accounts_ids_answer_as_nonexistent_ones(server, account, other_account):
+    contacts = bind(served_client(server, account), server, "Contact")
+    list_id = contacts.CreateContactList(
+        Name="mine", ContactSource={"Numbers": {"_value_1": ["13105551212"]}})
+    (mine,) = contacts.QueryContacts(ContactListId=list_id).Contact
+    theirs = bind(served_client(server, other_account), server, "Contact")
+    missing_contact, missing_list = 10 ** 12, 10 ** 12 + 1
+
+    def fault_of(call, *args, **kwargs):
+        with pytest.raises(Fault) as excinfo:
+            call(*args, **kwargs)
+        return fault_code(excinfo), excinfo.value.message
+
+    for call, arg, missing in [
+        (theirs.GetContact, dict(Id=mine.id), dict(Id=missing_contact)),
+        (theirs.GetContactHistory, dict(ContactId=mine.id), dict(ContactId=missing_contact)),
+        (theirs.GetContactList, dict(Id=list_id), dict(Id=missing_list)),
+        (theirs.DeleteContactList, dict(Id=list_id), dict(Id=missing_list)),
+        (theirs.QueryContacts, dict(ContactListId=list_id), dict(ContactListId=missing_list)),
+        (theirs.UpdateContacts, dict(Contact=[{"id": mine.id, "firstName": "X"}]),
+         dict(Contact=[{"id": missing_contact, "firstName": "X"}])),
+        (theirs.AddContactsToList, dict(ContactListId=list_id,
+                                        ContactSource={"Numbers": {"_value_1": ["12135551000"]}}),
+         dict(ContactListId=missing_list,
+              ContactSource={"Numbers": {"_value_1": ["12135551000"]}})),
+        (theirs.RemoveContactsFromList, dict(ContactListId=list_id, ContactId=[mine.id]),
+         dict(ContactListId=missing_list, ContactId=[mine.id])),
+    ]:
+        code, message = fault_of(call, **arg)
+        missing_code, missing_message = fault_of(call, **missing)
+        assert code == missing_code == "NOT_FOUND"
+        assert message.replace(str(mine.id), "N").replace(str(list_id), "N") == \
+            missing_message.replace(str(missing_contact), "N").replace(str(missing_list), "N")
+    theirs.RemoveContacts(ContactId=[mine.id])  # ignored, as an unknown id is
+    assert theirs.QueryContacts().TotalResults == 0
+    # and nothing of theirs touched mine
+    assert contacts.GetContact(Id=mine.id).firstName is None
+    assert contacts.GetContactList(Id=list_id).Size == 1
+
+
+# -- faults ----------------------------------------------------------------
+
+def test_not_found_fault_shape(server, account):
+    response = post(server, account, ENVELOPE % "<svc:GetContact><svc:Id>777</svc:Id></svc:GetContact>")
+    fault = sender(response)
+    assert fault["fault_code"] == "NOT_FOUND"
+    assert "777" in fault["message"]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("not xml at all", "well-formed"),
+    ("<env:Envelope xmlns:env='http://www.w3.org/2003/05/soap-envelope'><env:Body>"
+     "<svc:GetContact xmlns:svc='http://api.callfire.com/service/xsd'><svc:Id>1</svc:Id>"
+     "</env:Body></env:Envelope>", "well-formed"),
+    (ENVELOPE % "<svc:GetContact><svc:Id>abc</svc:Id></svc:GetContact>", "schema"),
+    (ENVELOPE % "<svc:GetContact><svc:Nope>1</svc:Nope></svc:GetContact>", "schema"),
+    (ENVELOPE % "<svc:GetContact/>", "schema"),
+    (ENVELOPE % "<svc:GetContact><svc:Id>99999999999999999999</svc:Id></svc:GetContact>",
+     "schema"),
+    (ENVELOPE % "<svc:GetBroadcast><svc:Id>1</svc:Id></svc:GetBroadcast>", "unknown operation"),
+    (ENVELOPE % "<svc:NoSuchThing/>", "unknown operation"),
+    (ENVELOPE % "", "exactly one element"),
+    ("<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]>" + ENVELOPE % "<svc:GetContact>"
+     "<svc:Id>&a;</svc:Id></svc:GetContact>", "DOCTYPE"),
+    ("", "empty"),
+    ("<notsoap/>", "SOAP 1.2 Envelope"),
+])
+def test_bad_requests_get_sender_faults(server, account, body, expected):
+    fault = sender(post(server, account, body))
+    assert fault["fault_code"] == "BAD_REQUEST"
+    assert expected in fault["reason"]
+
+
+def test_soap11_envelope_gets_version_mismatch(server, account):
+    body = ('<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
+            '<svc:GetContact xmlns:svc="http://api.callfire.com/service/xsd"><svc:Id>1</svc:Id>'
+            '</svc:GetContact></soap:Body></soap:Envelope>')
+    response = post(server, account, body, headers={"Content-Type": "text/xml"})
+    assert response.status_code == 500
+    assert soap_fault(response)["code"] == "{%s}VersionMismatch" % SOAP12
+
+
+def test_operations_not_built_yet_answer_not_implemented(server, account):
+    response = post(server, account, ENVELOPE % "<svc:GetBroadcast><svc:Id>1</svc:Id>"
+                    "</svc:GetBroadcast>", svc="broadcast")
+    assert response.status_code == 500
+    fault = soap_fault(response)
+    assert (fault["code"], fault["fault_code"]) == ("{%s}Receiver" % SOAP12, "NOT_IMPLEMENTED")
+
+
+def test_rejected_request_changes_nothing(server, account):
+    contacts = bind(served_client(server, account), server, "Contact")
+    list_id = contacts.CreateContactList(
+        Name="l", ContactSource={"Numbers": {"_value_1": ["13105551212"]}})
+    (contact,) = contacts.QueryContacts().Contact
+    bad = ENVELOPE % ('<svc:UpdateContacts><data:Contact id="%d" firstName="X"/>'
+                      '<data:Contact id="%d" homePhone="(bad)"/></svc:UpdateContacts>'
+                      % (contact.id, contact.id))
+    sender(post(server, account, bad))
+    assert contacts.GetContact(Id=contact.id).firstName is None
+    assert contacts.GetContactList(Id=list_id).Size == 1
+
+
+def test_get_on_a_soap_endpoint(server, account):
+    assert requests.get(server.endpoint("contact")).status_code == 405
+    response = requests.get(server.endpoint("contact") + "?wsdl")
+    assert response.status_code == 200 and b"CallFireApi" in response.content
+    assert requests.post(server.endpoint("nothing"), data=b"x").status_code == 404

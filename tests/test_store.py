@@ -1,0 +1,84 @@
+"""The store's own rules, below the SOAP layer."""
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from callfire_soap.store import InvalidRequest, Store, phone
+from callfire_soap.store.imports import parse_csv
+from callfire_soap.store.schema import MIGRATIONS
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("13105551212", "13105551212"), ("3105551212", "13105551212"),
+    ("+1 (310) 555-1212", "13105551212"), ("10105551212", None), ("999", None),
+    ("23105551212", None), ("13101551212", None), ("MYNAME", None),
+])
+def test_phone_normalize(raw, expected):
+    assert phone.normalize(raw) == expected
+
+
+def test_csv_header_is_case_insensitive_and_unknown_columns_are_extras():
+    (contact,) = parse_csv(b"\xef\xbb\xbfHOMEPHONE,First Name,id\n13105551212,Ann,7\n")
+    assert contact.id == 7
+    assert contact.fields == {"homePhone": "13105551212", "First_Name": "Ann"}
+
+
+def test_empty_csv_is_invalid():
+    with pytest.raises(InvalidRequest):
+        parse_csv(b"\n\n")
+
+
+def test_database_is_wal_and_migrated(tmp_path):
+    path = str(tmp_path / "x.db")
+    Store(path)
+    Store(path)  # opening again migrates nothing twice
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_transaction_rolls_back_on_error(tmp_path):
+    store = Store(str(tmp_path / "x.db"))
+    account_id = store.accounts.create("a", "pw")
+    with pytest.raises(RuntimeError):
+        with store.session(account_id, write=True) as session:
+            session.contacts.create([{"homePhone": "13105551212"}])
+            raise RuntimeError("boom")
+    with store.session(account_id, write=False) as session:
+        assert session.contacts.query().total == 0
+
+
+def test_passwords_are_salted_slow_hashes_and_verification_is_remembered(tmp_path):
+    store = Store(str(tmp_path / "x.db"))
+    a = store.accounts.create("a", "same")
+    store.accounts.create("b", "same")
+    hashes = [row[0] for row in store.db().execute("SELECT password_hash FROM accounts")]
+    assert hashes[0] != hashes[1] and all(h.startswith("pbkdf2_sha256$") for h in hashes)
+    assert store.accounts.verify("a", "same") == a
+    assert store.accounts.verify("a", "wrong") is None
+    assert store.accounts.verify("nobody", "same") is None
+    remembered = list(store.accounts._verified)
+    assert len(remembered) == 1 and b"same" not in remembered[0]
+
+
+def test_ids_are_unique_across_accounts(tmp_path):
+    store = Store(str(tmp_path / "x.db"))
+    ids = []
+    for login in ("a", "b"):
+        account_id = store.accounts.create(login, "pw")
+        with store.session(account_id, write=True) as session:
+            ids += session.contacts.create([{"homePhone": "13105551212"}] * 3)
+    assert len(set(ids)) == 6
+
+
+def test_account_create_reads_the_password_from_stdin(tmp_path):
+    db = str(tmp_path / "x.db")
+    run = subprocess.run([sys.executable, "-m", "callfire_soap", "account", "create", "ann",
+                          "--db", db], input="s3cret\n", capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert Store(db).accounts.verify("ann", "s3cret") is not None
+    again = subprocess.run([sys.executable, "-m", "callfire_soap", "account", "create", "ann",
+                            "--db", db, "--password", "x"], capture_output=True, text=True)
+    assert again.returncode == 1 and "already exists" in again.stderr
