@@ -167,3 +167,14 @@ def fault_code(excinfo) -> str:
     """The CallFire FaultCode of a zeep Fault."""
     detail = excinfo.value.detail
     return detail.find("{%s}ServiceFaultInfo/{%s}FaultCode" % (NS_SVC, NS_SVC)).text
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With CALLFIRE_SOAP_FORBID_SKIPS=1 (as .ci/run sets it) a skipped test fails:
+    CI must not go green with the reference or client tests silently left out."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("CALLFIRE_SOAP_FORBID_SKIPS") == "1":
+        report.outcome = "failed"
+        report.longrepr = "skipped, but CALLFIRE_SOAP_FORBID_SKIPS=1: %s" % (report.longrepr,)
