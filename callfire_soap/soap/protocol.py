@@ -133,10 +133,11 @@ class CallFireSoap12(Soap12):
             raise faults.bad_request("the SOAP Body must hold exactly one element, "
                                      "found %d" % len(entries))
         request = entries[0]
-        if request.tag not in self._methods_by_element():
+        descriptors = self._methods_by_element().get(request.tag)
+        if descriptors is None:
             raise faults.bad_request("unknown operation: %s does not take %s"
                                      % (self.app.name, request.tag))
-        _lenient(request, self._methods_by_element()[request.tag][0].in_message)
+        _lenient(request, descriptors[0].in_message)
         try:
             self.schema.assertValid(request)
         except etree.DocumentInvalid as e:
