@@ -13,8 +13,10 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 import requests
@@ -61,14 +63,14 @@ class Server:
         return self.url("/api/1.1/soap12/" + svc)
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Server:
-    db_path = tmp_path_factory.mktemp("server") / "callfire.db"
+@contextmanager
+def start_server(db_path: Path, *args: str) -> Iterator[Server]:
+    """``callfire-soap serve`` on a free port with its own database, until the block ends."""
     port = _free_port()
     env = dict(os.environ, CALLFIRE_SOAP_LOGIN="first", CALLFIRE_SOAP_PASSWORD="first-pw")
     proc = subprocess.Popen(
         [sys.executable, "-m", "callfire_soap", "serve", "--db", str(db_path),
-         "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+         "--port", str(port), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base_url = "http://127.0.0.1:%d" % port
     deadline = time.monotonic() + 30
     while True:
@@ -81,9 +83,17 @@ def server(tmp_path_factory) -> Server:
             proc.kill()
             raise RuntimeError("server did not start:\n" + proc.stdout.read().decode())
         time.sleep(0.1)
-    yield Server(base_url, db_path, Store(str(db_path)))
-    proc.terminate()
-    proc.wait(10)
+    try:
+        yield Server(base_url, db_path, Store(str(db_path)))
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[Server]:
+    with start_server(tmp_path_factory.mktemp("server") / "callfire.db") as running:
+        yield running
 
 
 @dataclass

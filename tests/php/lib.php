@@ -1,0 +1,104 @@
+<?php
+// Shared helpers for the PHP interop scripts: a SoapClient built exactly as
+// legacy CallFire integrations build one, checks that exit non-zero with a
+// clear message, and (when asked) a recording of every request PHP sends.
+//
+// Environment, set by tests/test_php.py:
+//   CALLFIRE_WSDL      the WSDL to load: the served URL or the reference file
+//   CALLFIRE_LOCATION  endpoint to post to ('' = the WSDL's own address)
+//   CALLFIRE_LOGIN, CALLFIRE_PASSWORD
+//   CALLFIRE_CAPTURE   directory to record request XML into ('' = don't)
+
+ini_set('soap.wsdl_cache_enabled', '0');
+error_reporting(E_ALL);
+
+function env_or_die($name) {
+    $value = getenv($name);
+    if ($value === false) {
+        fwrite(STDERR, "missing environment variable $name\n");
+        exit(2);
+    }
+    return $value;
+}
+
+function callfire_client($login = null, $password = null) {
+    $options = array(
+        'soap_version' => SOAP_1_2,
+        'login'        => $login === null ? env_or_die('CALLFIRE_LOGIN') : $login,
+        'password'     => $password === null ? env_or_die('CALLFIRE_PASSWORD') : $password,
+        'exceptions'   => true,
+        'trace'        => true,
+        'cache_wsdl'   => WSDL_CACHE_NONE,
+    );
+    $location = getenv('CALLFIRE_LOCATION');
+    if ($location) {
+        $options['location'] = $location;
+    }
+    return new SoapClient(env_or_die('CALLFIRE_WSDL'), $options);
+}
+
+$GLOBALS['checks'] = 0;
+$GLOBALS['captured'] = 0;
+
+function check($condition, $what) {
+    $GLOBALS['checks']++;
+    if (!$condition) {
+        fwrite(STDERR, "MISMATCH: $what\n");
+        exit(1);
+    }
+}
+
+function same($expected, $actual, $what) {
+    check($expected == $actual,
+          "$what: expected " . var_export($expected, true) . ", got " . var_export($actual, true));
+}
+
+// Call $method with $args; record PHP's request XML as an 'ok' call named $label.
+function call($client, $method, $args, $label) {
+    try {
+        return $client->$method($args);
+    } finally {
+        record($client, $method, "ok-$label");
+    }
+}
+
+// Call $method expecting a SoapFault with CallFire FaultCode $code; returns the fault.
+// The recording is named after the FaultCode, so a replay knows what to expect.
+function expect_fault($client, $method, $args, $code, $label) {
+    try {
+        $client->$method($args);
+    } catch (SoapFault $fault) {
+        record($client, $method, "$code-$label");
+        check(isset($fault->detail->ServiceFaultInfo->FaultCode),
+              "$method fault has a ServiceFaultInfo detail: " . $fault->getMessage());
+        same($code, $fault->detail->ServiceFaultInfo->FaultCode, "$method FaultCode");
+        same('env:Sender', $fault->faultcode, "$method faultcode");
+        return $fault;
+    }
+    record($client, $method, "$code-$label");
+    check(false, "$method answered without the expected $code fault");
+}
+
+function record($client, $method, $label) {
+    $dir = getenv('CALLFIRE_CAPTURE');
+    if (!$dir || $client->__getLastRequest() === null) {
+        return;
+    }
+    $GLOBALS['captured']++;
+    $name = sprintf('%s/%s-%03d-%s-%s.xml', $dir, getenv('CALLFIRE_SCRIPT'),
+                    $GLOBALS['captured'], $method, $label);
+    file_put_contents($name, $client->__getLastRequest());
+}
+
+// One item arrives as an object, several as an array, none as a missing property.
+function as_list($value) {
+    if ($value === null) {
+        return array();
+    }
+    return is_array($value) ? $value : array($value);
+}
+
+function done($script) {
+    echo "$script: {$GLOBALS['checks']} checks passed\n";
+    exit(0);
+}
