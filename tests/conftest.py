@@ -51,6 +51,8 @@ class Server:
     base_url: str
     db_path: Path
     store: Store
+    proc: subprocess.Popen  # leads its own process group: its workers die with it
+    log_path: Path          # what the server printed: its request log, errors
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -68,9 +70,13 @@ def start_server(db_path: Path, *args: str) -> Iterator[Server]:
     """``callfire-soap serve`` on a free port with its own database, until the block ends."""
     port = _free_port()
     env = dict(os.environ, CALLFIRE_SOAP_LOGIN="first", CALLFIRE_SOAP_PASSWORD="first-pw")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "callfire_soap", "serve", "--db", str(db_path),
-         "--port", str(port), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # Output goes to a file: a pipe nobody reads would stall the server once full.
+    log_path = db_path.with_suffix(".log")
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "callfire_soap", "serve", "--db", str(db_path),
+             "--port", str(port), *args], env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True)
     base_url = "http://127.0.0.1:%d" % port
     deadline = time.monotonic() + 30
     while True:
@@ -81,10 +87,10 @@ def start_server(db_path: Path, *args: str) -> Iterator[Server]:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            raise RuntimeError("server did not start:\n" + proc.stdout.read().decode())
+            raise RuntimeError("server did not start:\n" + log_path.read_text())
         time.sleep(0.1)
     try:
-        yield Server(base_url, db_path, Store(str(db_path)))
+        yield Server(base_url, db_path, Store(str(db_path)), proc, log_path)
     finally:
         proc.terminate()
         proc.wait(10)
