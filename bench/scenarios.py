@@ -1,0 +1,140 @@
+"""The scenarios and their targets (2-core machine, load generator included).
+
+Data is seeded straight through the store, which is quicker than SOAP and is
+not what is being measured; every measured request goes over HTTP.
+"""
+from __future__ import annotations
+
+import base64
+import statistics
+import time
+from dataclasses import dataclass
+
+from callfire_soap.store import Store
+
+from . import load
+from .__main__ import AUTH, ENVELOPE, PeakMemory, Row, soap
+
+ACCOUNT_ID = 1  # the account `serve` creates on a fresh database
+FIRST_NAMES = ["Ann", "Bob", "Cy", "Dee", "Eve", "Fay", "Gus", "Hal"]
+
+
+@dataclass
+class Context:
+    base: str
+    floor_url: str
+    db: str
+    duration: int
+    server_pid: int
+    large: int
+    seeded: int = 0
+
+    @property
+    def contact_url(self) -> str:
+        return self.base + "/api/1.1/soap12/contact"
+
+
+def seed(context: Context, total: int) -> None:
+    """Grow the account's contacts to ``total``, 100,000 per transaction."""
+    store = Store(context.db)
+    while context.seeded < total:
+        batch = range(context.seeded, min(total, context.seeded + 100_000))
+        with store.session(ACCOUNT_ID, write=True) as session:
+            session.contacts.create([{
+                "firstName": FIRST_NAMES[i % len(FIRST_NAMES)], "lastName": "Name%07d" % i,
+                "homePhone": "1%03d555%04d" % (200 + i // 10_000 % 800, i % 10_000),
+                "zipcode": "%05d" % (i % 100_000)} for i in batch])
+        context.seeded = batch.stop
+
+
+def _ms(value: float) -> str:
+    return "%.2f ms" % value
+
+
+def get_contact(context: Context) -> list[Row]:
+    seed(context, 1000)
+    body = ENVELOPE % "<svc:GetContact><svc:Id>1</svc:Id></svc:GetContact>"
+    floor = load.run(context.floor_url, body, AUTH, 16, context.duration)
+    floor_load = Row("floor: bare lxml WSGI app, granian, 16 conn", "%.0f req/s" % floor.rps,
+                     "(yardstick)", "1.00")
+    server = load.run(context.contact_url, body, AUTH, 16, context.duration)
+    ratio = server.rps / floor.rps
+    return [floor_load, Row("GetContact by id, 16 conn",
+                            "%.0f req/s, p50 %s, p99 %s, %d errors" % (
+                                server.rps, _ms(server.p50_ms), _ms(server.p99_ms), server.errors),
+                            ">= 0.2 of floor", "%.3f" % ratio)]
+
+
+def update_contacts(context: Context) -> list[Row]:
+    seed(context, 1000)
+    contacts = "".join('<data:Contact id="%d" firstName="Upd%d" zipcode="90210"/>' % (i, i)
+                       for i in range(1, 1001))
+    body = ENVELOPE % ("<svc:UpdateContacts>%s</svc:UpdateContacts>" % contacts)
+    result = load.run(context.contact_url, body, AUTH, 4, context.duration)
+    return [Row("UpdateContacts, 1,000 contacts/request, 4 conn",
+                "%.0f contacts/s, p50 %s, %d errors" % (result.rps * 1000, _ms(result.p50_ms),
+                                                       result.errors),
+                ">= 20,000 contacts/s")]
+
+
+def import_list(context: Context) -> list[Row]:
+    rows = []
+    numbers = " ".join("1%03d777%04d" % (200 + i // 10_000, i % 10_000) for i in range(100_000))
+    csv = "firstName,lastName,homePhone\n" + "".join(
+        "F%d,L%d,1%03d888%04d\n" % (i, i, 200 + i // 10_000, i % 10_000) for i in range(100_000))
+    sources = [
+        ("CreateContactList, 100,000 Numbers", "<svc:Numbers>%s</svc:Numbers>" % numbers),
+        ("CreateContactList, 100,000-row CSV File",
+         "<svc:File>%s</svc:File>" % base64.b64encode(csv.encode()).decode()),
+    ]
+    for label, source in sources:
+        body = ("<svc:CreateContactList><svc:Name>bench</svc:Name><svc:ContactSource>%s"
+                "</svc:ContactSource></svc:CreateContactList>" % source)
+        with PeakMemory(context.server_pid) as memory:
+            started = time.perf_counter()
+            soap(context.contact_url, body)
+            elapsed = time.perf_counter() - started
+        rows.append(Row(label, "%.2f s, peak memory %.0f MB (all server processes)"
+                        % (elapsed, memory.peak / 2**20), "<= 3 s, <= 300 MB"))
+    return rows
+
+
+def _query_p50(context: Context) -> tuple[load.Result, int]:
+    target = context.seeded // 2
+    body = ENVELOPE % ("<svc:QueryContacts><svc:Field>lastName</svc:Field>"
+                       "<svc:String>Name%07d</svc:String></svc:QueryContacts>" % target)
+    return load.run(context.contact_url, body, AUTH, 1, max(3, context.duration // 2)), target
+
+
+def query_contacts(context: Context) -> list[Row]:
+    seed(context, 10_000)
+    small, _ = _query_p50(context)
+    seed(context, context.large)
+    large, _ = _query_p50(context)
+    return [
+        Row("QueryContacts Field/String, 10,000 contacts, 1 conn",
+            "p50 %s, p99 %s" % (_ms(small.p50_ms), _ms(small.p99_ms)), "(baseline)"),
+        Row("QueryContacts Field/String, %s contacts, 1 conn" % format(context.seeded, ","),
+            "p50 %s, p99 %s (%.1fx the 10,000 figure)" % (
+                _ms(large.p50_ms), _ms(large.p99_ms), large.p50_ms / small.p50_ms),
+            "p50 <= 5 ms and <= 2x"),
+    ]
+
+
+def paging(context: Context) -> list[Row]:
+    seed(context, context.large)
+    timings = []
+    for first in range(0, context.seeded, 1000):
+        body = ENVELOPE % ("<svc:QueryContacts><svc:MaxResults>1000</svc:MaxResults>"
+                           "<svc:FirstResult>%d</svc:FirstResult></svc:QueryContacts>" % first)
+        started = time.perf_counter()
+        soap(context.contact_url, body)
+        timings.append((time.perf_counter() - started) * 1000)
+    return [Row("QueryContacts paging %s contacts by 1,000" % format(context.seeded, ","),
+                "first %s, median %s, last %s, slowest %s" % (
+                    _ms(timings[0]), _ms(statistics.median(timings)), _ms(timings[-1]),
+                    _ms(max(timings))), "every page as fast as the first")]
+
+
+SCENARIOS = {"get": get_contact, "update": update_contacts, "import": import_list,
+             "query": query_contacts, "paging": paging}
