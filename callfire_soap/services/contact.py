@@ -4,8 +4,10 @@ from __future__ import annotations
 from ..soap.models import data, svc
 from ..store import Session
 from ..store.contacts import Contact
+from ..store.dnc import DncList, DncNumber
 from ..store.imports import ContactSource
 from ..store.lists import ContactList
+from ..store.phone import split_numbers
 
 SoapContact = data("Contact")
 # The attributes the schema declares for a Contact, besides its id.
@@ -31,6 +33,21 @@ def contact_list_to_soap(contact_list: ContactList):
     return data("ContactList")(id=contact_list.id, Name=contact_list.name,
                                Size=contact_list.size, Created=contact_list.created,
                                Status=contact_list.status)
+
+
+def dnc_list_to_soap(dnc_list: DncList):
+    return data("DncList")(id=dnc_list.id, CampaignId=dnc_list.campaign_id,
+                           Name=dnc_list.name, Size=dnc_list.size)
+
+
+def dnc_number_to_soap(entry: DncNumber):
+    return data("DncNumber")(Number=entry.number, DncListId=entry.list_id,
+                             CallDnc=entry.call, TextDnc=entry.text)
+
+
+def numbers_from_soap(numbers: str | None) -> list[str]:
+    """The SDK's ``Numbers`` string: numbers separated by spaces (or commas)."""
+    return split_numbers(numbers or "")
 
 
 def source_from_soap(source) -> ContactSource:
@@ -88,3 +105,41 @@ class ContactService:
 
     def RemoveContactsFromList(self, session: Session, request) -> None:
         session.lists.remove(request.ContactListId, request.ContactId, request.Numbers)
+
+    # -- Do Not Contact, reconstructed from the later API -----------------
+
+    def QueryDncNumbers(self, session: Session, request):
+        page = session.dnc.numbers(prefix=request.Prefix, list_id=request.DncListId,
+                                   list_name=request.DncListName, call=request.CallDnc,
+                                   text=request.TextDnc, first=request.FirstResult,
+                                   limit=request.MaxResults)
+        return svc("QueryDncNumbersResponse")(
+            TotalResults=page.total, DncNumber=[dnc_number_to_soap(n) for n in page.items])
+
+    def UpdateDncNumber(self, session: Session, request) -> None:
+        session.dnc.update_number(request.Number, request.CallDnc, request.TextDnc)
+
+    def QueryDncLists(self, session: Session, request):
+        page = session.dnc.query(request.CampaignId, request.Name, request.FirstResult,
+                                 request.MaxResults)
+        return svc("QueryDncListsResponse")(
+            TotalResults=page.total, DncList=[dnc_list_to_soap(l) for l in page.items])
+
+    def CreateDncList(self, session: Session, request) -> int:
+        return session.dnc.create(request.Name, request.CampaignId,
+                                  numbers_from_soap(request.Numbers), request.CallDnc,
+                                  request.TextDnc)
+
+    def GetDncList(self, session: Session, request):
+        return dnc_list_to_soap(session.dnc.get(request.Id))
+
+    def DeleteDncList(self, session: Session, request) -> None:
+        session.dnc.delete(request.Id)
+
+    def AddNumbersToDncList(self, session: Session, request) -> None:
+        session.dnc.add(request.Id, numbers_from_soap(request.Numbers), request.CallDnc,
+                        request.TextDnc)
+
+    def RemoveNumbersFromDncList(self, session: Session, request) -> None:
+        session.dnc.remove(request.Id, numbers_from_soap(request.Numbers), request.CallDnc,
+                           request.TextDnc)

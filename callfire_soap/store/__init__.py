@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from .accounts import Accounts
 from .contacts import Contacts
+from .dnc import DncLists
 from .lists import ContactLists
 from .errors import CallFireError, InvalidRequest, NotFound
 from .schema import migrate
@@ -31,6 +32,7 @@ class Session:
         self.db = db
         self.account_id = account_id
         self.contacts = Contacts(db, account_id)
+        self.dnc = DncLists(db, account_id)
         self.lists = ContactLists(db, account_id, self.contacts)
 
     def once(self, operation: str, request_id: str | None, create: Callable[[], int]) -> int:

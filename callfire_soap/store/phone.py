@@ -20,3 +20,13 @@ def normalize(number: str) -> str | None:
 def split_numbers(text: str) -> list[str]:
     """A number list as CallFire accepted it: separated by spaces or commas."""
     return [n for n in re.split(r"[\s,]+", text) if n]
+
+
+def normalize_prefix(prefix: str) -> str | None:
+    """The start of a number as the start of its 11 E.164 digits, or None when it
+    is not digits.  Area codes never start with 1, so a prefix that does not
+    start with 1 lacks the country code: ``310`` becomes ``1310``."""
+    digits = _SEPARATORS.sub("", prefix)
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    return digits if digits.startswith("1") else "1" + digits

@@ -56,7 +56,31 @@ def _v1_accounts_and_contacts(db: Database) -> None:
         ) WITHOUT ROWID""")
 
 
-MIGRATIONS = [_v1_accounts_and_contacts]
+def _v2_do_not_contact(db: Database) -> None:
+    # is_default marks the list UpdateDncNumber writes to, one per account at most.
+    db["dnc_lists"].create(
+        {"id": int, "account_id": int, "name": str, "campaign_id": int, "is_default": int},
+        pk="id", not_null={"account_id", "name", "is_default"}, defaults={"is_default": 0},
+        foreign_keys=[("account_id", "accounts", "id")])
+    db["dnc_lists"].create_index(["account_id", "id"])
+    db.execute("CREATE UNIQUE INDEX dnc_lists_default ON dnc_lists (account_id) "
+               "WHERE is_default")
+
+    # One row per number per list; account_id is repeated so that the
+    # account-wide status of a number is one index lookup.
+    db.execute("""
+        CREATE TABLE dnc_numbers (
+            list_id INTEGER NOT NULL REFERENCES dnc_lists(id) ON DELETE CASCADE,
+            account_id INTEGER NOT NULL,
+            number TEXT NOT NULL,
+            call_dnc INTEGER NOT NULL,
+            text_dnc INTEGER NOT NULL,
+            PRIMARY KEY (list_id, number)
+        ) WITHOUT ROWID""")
+    db["dnc_numbers"].create_index(["account_id", "number"])
+
+
+MIGRATIONS = [_v1_accounts_and_contacts, _v2_do_not_contact]
 
 
 def migrate(db: Database) -> int:
