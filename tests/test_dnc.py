@@ -1,13 +1,18 @@
-"""ContactService's Do Not Contact operations.
+"""ContactService's Do Not Contact operations, and DNC scrubbing of list imports.
 
 The eight DNC operations are reconstructed from the later API, so only the
-served WSDL has them.
+served WSDL has them; the scrubbing they cause shows in the 2014 operations,
+which are tested in both WSDL setups.
 """
+import logging
+
 import pytest
 from zeep.exceptions import Fault
 
 from callfire_soap.store import Store
+from callfire_soap.store.contacts import Contact
 from callfire_soap.store.dnc import DEFAULT_LIST_NAME
+from callfire_soap.store.imports import ContactSource
 from conftest import bind, fault_code, served_client
 
 
@@ -156,13 +161,73 @@ def test_another_accounts_dnc_list_answers_as_a_nonexistent_one(server, dnc, oth
     assert entries(dnc) == [("13105551212", list_id, True, True)]  # nothing of mine touched
 
 
-# -- below SOAP: the hook a broadcast will consult ---------------------------
+# -- scrubbing the 2014 list imports, in both WSDL setups --------------------
+
+def homes(contacts, list_id) -> list[str]:
+    return sorted(c.homePhone for c in contacts.QueryContacts(ContactListId=list_id).Contact)
+
+
+def test_a_number_on_dnc_is_scrubbed_from_a_later_list_import(contacts, dnc):
+    dnc.CreateDncList(Name="texts only", CallDnc=False, TextDnc=True, Numbers="13105551212")
+    dnc.UpdateDncNumber(Number="2135551000", CallDnc=True)
+    numbers = {"Numbers": {"_value_1": ["3105551212 12135551000 14155550100"]}}
+    list_id = contacts.CreateContactList(Name="import", ContactSource=numbers)
+    assert homes(contacts, list_id) == ["14155550100"]
+
+    dnc.RemoveNumbersFromDncList(Id=dnc.QueryDncLists(Name="texts only").DncList[0].id,
+                                 Numbers="13105551212")
+    contacts.AddContactsToList(ContactListId=list_id, ContactSource=numbers)
+    assert homes(contacts, list_id) == ["13105551212", "14155550100"]
+
+    raw = contacts.CreateContactList(Name="raw", Validate=False, ContactSource={
+        "Numbers": {"_value_1": ["12135551000"]}})
+    assert homes(contacts, raw) == ["12135551000"]  # Validate false: no safeguards
+
+
+def test_only_the_dnc_numbers_of_a_contact_are_scrubbed(contacts, dnc):
+    dnc.CreateDncList(Name="L", Numbers="13105551212 12135551000")
+    list_id = contacts.CreateContactList(Name="people", ContactSource={"Contact": [
+        {"firstName": "Ann", "homePhone": "13105551212", "workPhone": "14155550100"},
+        {"firstName": "Bob", "homePhone": "12135551000"},
+        {"firstName": "Cy", "mobilePhone": "3105551212", "workPhone": "999"}]})
+    (ann,) = contacts.QueryContacts(ContactListId=list_id).Contact
+    assert (ann.firstName, ann.homePhone, ann.workPhone) == ("Ann", None, "14155550100")
+
+
+def test_another_accounts_dnc_does_not_scrub(contacts, server, other_account):
+    theirs = bind(served_client(server, other_account), server, "Contact")
+    theirs.CreateDncList(Name="theirs", Numbers="13105551212")
+    list_id = contacts.CreateContactList(Name="mine", ContactSource={
+        "Numbers": {"_value_1": ["13105551212"]}})
+    assert homes(contacts, list_id) == ["13105551212"]
+
+
+# -- below SOAP: the import report, its log line, and the broadcast hook -----
 
 @pytest.fixture
 def store_session(tmp_path):
     store = Store(str(tmp_path / "x.db"))
     with store.session(store.accounts.create("a", "pw"), write=True) as session:
         yield session
+
+
+def test_import_report_counts_dnc_numbers_and_the_log_says_so(store_session, caplog):
+    store_session.dnc.create("L", numbers=["13105551212", "12135551000"])
+    source = ContactSource(contacts=[
+        Contact(None, {"homePhone": "3105551212", "workPhone": "14155550100"}),
+        Contact(None, {"homePhone": "12135551000"}),
+        Contact(None, {"homePhone": "16505550100"})])
+    with caplog.at_level(logging.INFO, logger="callfire_soap.store.lists"):
+        report = store_session.lists.create("import", source)
+    assert (report.added, report.dnc, report.invalid, report.duplicate) == (2, 2, 0, 0)
+    assert "2 numbers on Do Not Contact" in caplog.text
+
+
+def test_contacts_named_by_id_are_existing_contacts_and_not_scrubbed(store_session):
+    (contact_id,) = store_session.contacts.create([{"homePhone": "13105551212"}])
+    store_session.dnc.create("L", numbers=["13105551212"])
+    report = store_session.lists.create("ids", ContactSource(contact_ids=[contact_id]))
+    assert (report.existing, report.dnc) == (1, 0)
 
 
 def test_status_merges_the_accounts_lists_for_any_spelling_of_a_number(store_session):

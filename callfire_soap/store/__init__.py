@@ -33,7 +33,7 @@ class Session:
         self.account_id = account_id
         self.contacts = Contacts(db, account_id)
         self.dnc = DncLists(db, account_id)
-        self.lists = ContactLists(db, account_id, self.contacts)
+        self.lists = ContactLists(db, account_id, self.contacts, self.dnc)
 
     def once(self, operation: str, request_id: str | None, create: Callable[[], int]) -> int:
         """Run a create at most once per ``RequestId``: a repeat answers the first id."""

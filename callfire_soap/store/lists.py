@@ -1,9 +1,10 @@
 """Contact lists, and the list safeguards an import goes through.
 
 With ``Validate`` (the default) the API's documented resolutions apply:
-invalid numbers are scrubbed, a number seen twice in one import is scrubbed
-the second time, and a contact whose number already belongs to a contact of
-the account is merged into that contact instead of being created again.
+invalid numbers are scrubbed, numbers on the account's Do Not Contact lists
+are scrubbed, a number seen twice in one import is scrubbed the second time,
+and a contact whose number already belongs to a contact of the account is
+merged into that contact instead of being created again.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlite_utils import Database
 
 from . import phone
 from .contacts import PHONE_FIELDS, Contact, Contacts, Page, id_json, now, page_bounds
+from .dnc import DncLists
 from .errors import NotFound
 from .imports import ContactSource
 
@@ -38,13 +40,15 @@ class ImportReport:
     existing: int = 0       # named by id
     invalid: int = 0        # scrubbed: no valid number
     duplicate: int = 0      # scrubbed: number already seen in this import
+    dnc: int = 0            # numbers scrubbed: on Do Not Contact for calls or texts
 
 
 class ContactLists:
-    def __init__(self, db: Database, account_id: int, contacts: Contacts):
+    def __init__(self, db: Database, account_id: int, contacts: Contacts, dnc: DncLists):
         self.db = db
         self.account_id = account_id
         self.contacts = contacts
+        self.dnc = dnc
 
     def get(self, list_id: int) -> ContactList:
         rows = self._select("l.id = ?", [list_id], 1, 0)
@@ -113,9 +117,10 @@ class ContactLists:
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO contact_list_members (list_id, contact_id) VALUES (?, ?)",
             ((list_id, contact_id) for contact_id in members))
-        log.info("contact list %d import: %d added, %d merged, %d existing, "
-                 "%d invalid and %d duplicate numbers scrubbed", list_id, report.added,
-                 report.merged, report.existing, report.invalid, report.duplicate)
+        log.info("contact list %d import: %d added, %d merged, %d existing; scrubbed: "
+                 "%d invalid, %d duplicate, %d numbers on Do Not Contact", list_id,
+                 report.added, report.merged, report.existing, report.invalid,
+                 report.duplicate, report.dnc)
         return report
 
     def _require(self, ids: list[int]) -> list[int]:
@@ -126,25 +131,27 @@ class ContactLists:
 
     def _safeguards(self, candidates: list[Contact],
                     report: ImportReport) -> tuple[list[Contact], list[int]]:
-        """Scrub invalid and duplicate numbers, merge conflicts; returns what to create
-        and the ids of the existing contacts that absorbed the rest."""
+        """Scrub invalid, Do Not Contact and duplicate numbers, merge conflicts; returns
+        what to create and the ids of the existing contacts that absorbed the rest."""
+        normalized = [self._normalized(contact.fields) for contact in candidates]
+        # A contact list serves calls and texts alike, so a number on Do Not
+        # Contact for either is scrubbed.
+        blocked = {number for number, status in self.dnc.status(
+            n for fields in normalized for n in self._numbers(fields)).items() if any(status)}
         kept: list[Contact] = []
         seen: set[str] = set()
-        for contact in candidates:
-            fields = dict(contact.fields)
-            numbers = []
-            for name in PHONE_FIELDS:
-                if name in fields:
-                    number = phone.normalize(fields[name])
-                    if number is None:
-                        del fields[name]
-                    else:
-                        fields[name] = number
-                        numbers.append(number)
+        for contact, fields in zip(candidates, normalized):
             had_numbers = any(name in contact.fields for name in PHONE_FIELDS)
-            if had_numbers and not numbers:
+            if had_numbers and not self._numbers(fields):
                 report.invalid += 1
                 continue
+            on_dnc = [name for name in PHONE_FIELDS if fields.get(name) in blocked]
+            for name in on_dnc:
+                del fields[name]
+            report.dnc += len(on_dnc)
+            numbers = self._numbers(fields)
+            if on_dnc and not numbers:
+                continue  # every number it had is on Do Not Contact
             if seen.intersection(numbers):
                 report.duplicate += 1
                 continue
@@ -153,7 +160,8 @@ class ContactLists:
         owners = self.contacts.by_number(seen)
         to_create, merged = [], {}
         for contact in kept:
-            owner = next((owners[n] for n in self._numbers(contact) if n in owners), None)
+            owner = next((owners[n] for n in self._numbers(contact.fields) if n in owners),
+                         None)
             if owner is None:
                 to_create.append(contact)
             else:
@@ -163,5 +171,18 @@ class ContactLists:
         return to_create, list(merged)
 
     @staticmethod
-    def _numbers(contact: Contact) -> list[str]:
-        return [contact.fields[name] for name in PHONE_FIELDS if name in contact.fields]
+    def _normalized(fields: dict[str, str]) -> dict[str, str]:
+        """A copy of ``fields`` with valid numbers normalised and invalid ones dropped."""
+        fields = dict(fields)
+        for name in PHONE_FIELDS:
+            if name in fields:
+                number = phone.normalize(fields[name])
+                if number is None:
+                    del fields[name]
+                else:
+                    fields[name] = number
+        return fields
+
+    @staticmethod
+    def _numbers(fields: dict[str, str]) -> list[str]:
+        return [fields[name] for name in PHONE_FIELDS if name in fields]
