@@ -114,6 +114,30 @@ def new_account(server: Server) -> Account:
     return Account(login, password, server.store.accounts.create(login, password))
 
 
+def account_rows(store: Store, account_id: int) -> dict[str, list[tuple]]:
+    """Everything stored for one account, table by table: what a rejected request or
+    another account must leave exactly as it was.  Tables without an ``account_id``
+    are reached through their first reference to a table that has one."""
+    db = store.db()
+    columns = {table: [row[1] for row in db.execute("PRAGMA table_info(%s)" % table)]
+               for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    rows = {"accounts": db.execute("SELECT * FROM accounts WHERE id = ?",
+                                   [account_id]).fetchall()}
+    for table, names in columns.items():
+        if table == "accounts":
+            continue
+        if "account_id" in names:
+            where = "account_id = ?"
+        else:
+            parent, column = next((fk[2], fk[3]) for fk in
+                                  db.execute("PRAGMA foreign_key_list(%s)" % table)
+                                  if "account_id" in columns[fk[2]])
+            where = "%s IN (SELECT id FROM %s WHERE account_id = ?)" % (column, parent)
+        rows[table] = sorted(db.execute("SELECT * FROM %s WHERE %s" % (table, where),
+                                        [account_id]).fetchall())
+    return rows
+
+
 @pytest.fixture
 def account(server) -> Account:
     return new_account(server)
@@ -183,6 +207,50 @@ def fault_code(excinfo) -> str:
     """The CallFire FaultCode of a zeep Fault."""
     detail = excinfo.value.detail
     return detail.find("{%s}ServiceFaultInfo/{%s}FaultCode" % (NS_SVC, NS_SVC)).text
+
+
+# -- raw requests, for what no client library sends --------------------------
+
+ENVELOPE = ('<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" '
+            'xmlns:svc="http://api.callfire.com/service/xsd" '
+            'xmlns:data="http://api.callfire.com/data"><env:Body>%s</env:Body></env:Envelope>')
+SOAP_HEADERS = {"Content-Type": "application/soap+xml; charset=utf-8"}
+
+
+def post(server: Server, account: Account | None, body: bytes | str, svc="contact",
+         **kwargs) -> requests.Response:
+    """A raw SOAP request, as no client library would send it."""
+    if isinstance(body, str):
+        body = body.encode()
+    auth = None if account is None else (account.login, account.password)
+    return requests.post(server.endpoint(svc), data=body, auth=auth,
+                         headers=kwargs.pop("headers", SOAP_HEADERS), **kwargs)
+
+
+def soap_fault(response) -> dict:
+    """The parts of a SOAP 1.2 fault a client reads."""
+    doc = etree.fromstring(response.content)
+    ns = {"env": SOAP12, "svc": NS_SVC}
+    (fault,) = doc.xpath("/env:Envelope/env:Body/env:Fault", namespaces=ns)
+    code = fault.xpath("string(env:Code/env:Value)", namespaces=ns)
+    return {
+        "code": etree.QName(fault.xpath("env:Code/env:Value", namespaces=ns)[0].nsmap[
+            code.partition(":")[0]], code.partition(":")[2]).text,
+        "reason": fault.xpath("string(env:Reason/env:Text)", namespaces=ns),
+        "fault_code": fault.xpath("string(env:Detail/svc:ServiceFaultInfo/svc:FaultCode)",
+                                  namespaces=ns),
+        "message": fault.xpath("string(env:Detail/svc:ServiceFaultInfo/svc:Message)",
+                               namespaces=ns),
+    }
+
+
+def sender(response) -> dict:
+    assert response.status_code == 400, response.text
+    assert response.headers["Content-Type"].startswith("application/soap+xml")
+    fault = soap_fault(response)
+    assert fault["code"] == "{%s}Sender" % SOAP12
+    assert fault["reason"]
+    return fault
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -4,46 +4,8 @@ import requests
 from lxml import etree
 from zeep.exceptions import Fault, TransportError
 
-from conftest import NS_SVC, SOAP12, bind, fault_code, served_client
-
-ENVELOPE = ('<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" '
-            'xmlns:svc="http://api.callfire.com/service/xsd" '
-            'xmlns:data="http://api.callfire.com/data"><env:Body>%s</env:Body></env:Envelope>')
-SOAP_HEADERS = {"Content-Type": "application/soap+xml; charset=utf-8"}
-
-
-def post(server, account, body: bytes | str, svc="contact", **kwargs):
-    if isinstance(body, str):
-        body = body.encode()
-    auth = None if account is None else (account.login, account.password)
-    return requests.post(server.endpoint(svc), data=body, auth=auth,
-                         headers=kwargs.pop("headers", SOAP_HEADERS), **kwargs)
-
-
-def soap_fault(response) -> dict:
-    """The parts of a SOAP 1.2 fault a client reads."""
-    doc = etree.fromstring(response.content)
-    ns = {"env": SOAP12, "svc": NS_SVC}
-    (fault,) = doc.xpath("/env:Envelope/env:Body/env:Fault", namespaces=ns)
-    code = fault.xpath("string(env:Code/env:Value)", namespaces=ns)
-    return {
-        "code": etree.QName(fault.xpath("env:Code/env:Value", namespaces=ns)[0].nsmap[
-            code.partition(":")[0]], code.partition(":")[2]).text,
-        "reason": fault.xpath("string(env:Reason/env:Text)", namespaces=ns),
-        "fault_code": fault.xpath("string(env:Detail/svc:ServiceFaultInfo/svc:FaultCode)",
-                                  namespaces=ns),
-        "message": fault.xpath("string(env:Detail/svc:ServiceFaultInfo/svc:Message)",
-                               namespaces=ns),
-    }
-
-
-def sender(response) -> dict:
-    assert response.status_code == 400, response.text
-    assert response.headers["Content-Type"].startswith("application/soap+xml")
-    fault = soap_fault(response)
-    assert fault["code"] == "{%s}Sender" % SOAP12
-    assert fault["reason"]
-    return fault
+from conftest import ENVELOPE, SOAP12, SOAP_HEADERS, bind, fault_code, post, \
+    served_client, sender, soap_fault
 
 
 # -- auth ------------------------------------------------------------------

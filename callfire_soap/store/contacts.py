@@ -16,6 +16,7 @@ STANDARD_FIELDS = ("firstName", "lastName", "zipcode", "homePhone", "workPhone",
                    "mobilePhone", "externalId", "externalSystem")
 PHONE_FIELDS = ("homePhone", "workPhone", "mobilePhone")
 MAX_RESULTS = 1000  # the API's cap on one page
+_STANDARD_BY_FOLDED = {name.casefold(): name for name in ("id",) + STANDARD_FIELDS}
 
 T = TypeVar("T")
 
@@ -41,6 +42,17 @@ def page_bounds(first: int | None, limit: int | None) -> tuple[int, int]:
     if limit < 0:
         raise InvalidRequest("MaxResults must not be negative, got %d" % limit)
     return first, min(limit, MAX_RESULTS)
+
+
+def _checked_names(fields: dict[str, str]) -> dict[str, str]:
+    """``fields``, unless an extra attribute is a standard one but for case (``FIRSTNAME``,
+    ``ID``): some clients would read it as the standard attribute and some not."""
+    for name in fields:
+        standard = _STANDARD_BY_FOLDED.get(name.casefold())
+        if standard is not None and standard != name:
+            raise InvalidRequest("attribute %r clashes with the standard attribute %r"
+                                 % (name, standard))
+    return fields
 
 
 def now() -> str:
@@ -169,8 +181,8 @@ class Contacts:
             "INSERT INTO contact_fields (contact_id, account_id, name, value) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (contact_id, name) "
             "DO UPDATE SET value = excluded.value",
-            ((contact_id, self.account_id, name, value)
-             for contact_id, fields in changes for name, value in fields.items()))
+            ((contact_id, self.account_id, name, value) for contact_id, fields in changes
+             for name, value in _checked_names(fields).items()))
 
     def create(self, field_sets: list[dict[str, str]]) -> list[int]:
         """New contacts with these fields; returns their ids, in order."""

@@ -41,13 +41,19 @@ class ContactSource:
 
 
 _KNOWN = {name.lower(): name for name in ("id",) + STANDARD_FIELDS}
-_NOT_NAME_CHAR = re.compile(r"[^\w.\-]", re.UNICODE)
+# ASCII only: Python's idea of a word character is wider than XML's idea of a name.
+_NOT_NAME_CHAR = re.compile(r"[^A-Za-z0-9_.\-]")
+# Characters XML 1.0 cannot carry, even escaped: such a value could never be returned.
+_NOT_XML_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _attribute_name(header: str) -> str:
-    """A CSV column title as an XML attribute name (extra attributes travel as attributes)."""
+    """A CSV column title as an XML attribute name (extra attributes travel as attributes);
+    never ``xmlns`` or another of the names XML reserves."""
     name = _NOT_NAME_CHAR.sub("_", header.strip())
-    return name if re.match(r"[^\W\d]", name) else "_" + name
+    if re.match(r"[A-Za-z_]", name) and not name.lower().startswith("xml"):
+        return name
+    return "_" + name
 
 
 def _decode(data: bytes) -> str:
@@ -58,7 +64,12 @@ def _decode(data: bytes) -> str:
 
 
 def parse_csv(data: bytes) -> list[Contact]:
-    rows = [row for row in csv.reader(io.StringIO(_decode(data)))
+    text = _decode(data)
+    bad = _NOT_XML_CHAR.search(text)
+    if bad:
+        raise InvalidRequest("File line %d holds U+%04X, a character XML cannot carry"
+                             % (text.count("\n", 0, bad.start()) + 1, ord(bad.group())))
+    rows = [row for row in csv.reader(io.StringIO(text))
             if any(cell.strip() for cell in row)]
     if not rows:
         raise InvalidRequest("the File holds no rows")
