@@ -2,7 +2,9 @@
 
 ``/api/1.1/wsdl/<file>`` serves the WSDL set to anyone (PHP's SoapClient
 sends its login with every WSDL fetch, right or wrong); ``/api/1.1/soap12/<svc>``
-takes authenticated SOAP 1.2 POSTs for one port each.
+takes authenticated SOAP 1.2 POSTs for one port each.  A body too large (413)
+or of the wrong Content-Type (415) is refused with a SOAP fault before it is
+parsed.
 """
 from __future__ import annotations
 
@@ -15,17 +17,21 @@ import time
 
 from spyne.server.wsgi import WsgiApplication
 
+from .limits import Limits
 from .services import IMPLEMENTATIONS
-from .soap import application
+from .soap import application, faults
 from .soap.models import PORTS
+from .soap.protocol import fault_document
 from .soap.wsdl import ENTRY, SOAP_PATH, WSDL_PATH, render
 from .store import Store
 
 log = logging.getLogger("callfire_soap.access")
 
 DEFAULT_DB = "./callfire.db"
-DEFAULT_MAX_BODY = 64 * 1024 * 1024  # room for a 100,000-row CSV import, base64-encoded
 REALM = "CallFire API"
+# SOAP 1.2's media type, and SOAP 1.1's, which older clients send with 1.2 envelopes
+# too (a SOAP 1.1 envelope then gets its VersionMismatch fault).
+SOAP_MEDIA_TYPES = ("application/soap+xml", "text/xml")
 
 
 def _plain(start_response, status: str, text: str, headers=()) -> list[bytes]:
@@ -41,6 +47,25 @@ def _base_url(environ) -> str:
     if not host:
         host = "%s:%s" % (environ["SERVER_NAME"], environ["SERVER_PORT"])
     return "%s://%s" % (scheme, host)
+
+
+def _fault(start_response, fault: faults.ServiceFault) -> list[bytes]:
+    body = fault_document(fault)
+    start_response(fault.http_status, [("Content-Type", "application/soap+xml; charset=utf-8"),
+                                       ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _content_type_fault(environ) -> faults.ServiceFault | None:
+    """A SOAP media type in UTF-8 (the default), or the fault refusing it."""
+    header = environ.get("CONTENT_TYPE", "")
+    media_type, *params = [part.strip() for part in header.split(";")]
+    charset = next((value.strip().strip('"') for name, _, value in
+                    (param.partition("=") for param in params)
+                    if name.strip().lower() == "charset"), "utf-8")
+    if media_type.lower() in SOAP_MEDIA_TYPES and charset.lower() in ("utf-8", "utf8"):
+        return None
+    return faults.unsupported_media_type(header)
 
 
 def _credentials(environ) -> tuple[str, str] | None:
@@ -59,13 +84,13 @@ def _credentials(environ) -> tuple[str, str] | None:
 class CallFireApp:
     """The whole server as one WSGI callable."""
 
-    def __init__(self, store: Store, max_body: int = DEFAULT_MAX_BODY):
+    def __init__(self, store: Store, limits: Limits = Limits()):
         self.store = store
-        self.max_body = max_body
+        self.limits = limits
         self.ports = {
             port.path: WsgiApplication(
-                application.build(port, IMPLEMENTATIONS.get(port.name), store),
-                max_content_length=max_body)
+                application.build(port, IMPLEMENTATIONS.get(port.name), store, limits),
+                max_content_length=limits.max_body)
             for port in PORTS
         }
 
@@ -100,35 +125,38 @@ class CallFireApp:
         if method != "POST":
             return _plain(start_response, "405 Method Not Allowed",
                           "SOAP requests are POSTed", [("Allow", "POST")])
-        account_id = self._authenticate(environ)
+        credentials = _credentials(environ)
+        account_id = None if credentials is None else self.store.accounts.verify(*credentials)
         if account_id is None:
             return _plain(start_response, "401 Unauthorized", "Unauthorized",
                           [("WWW-Authenticate", 'Basic realm="%s"' % REALM)])
-        body = self._read_body(environ)
-        if body is None:
-            return _plain(start_response, "413 Content Too Large",
-                          "the request body is larger than %d bytes" % self.max_body)
+        refused = _content_type_fault(environ)
+        if refused is not None:
+            return _fault(start_response, refused)
+        try:
+            body = self._read_body(environ)
+        except faults.ServiceFault as fault:
+            return _fault(start_response, fault)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         environ[application.ACCOUNT_KEY] = account_id
         return port(environ, start_response)
 
-    def _authenticate(self, environ) -> int | None:
-        credentials = _credentials(environ)
-        if credentials is None:
-            return None
-        return self.store.accounts.verify(*credentials)
-
-    def _read_body(self, environ) -> bytes | None:
-        """The whole body, or None when it is over the limit (not read past it)."""
-        stream = environ["wsgi.input"]
-        length = environ.get("CONTENT_LENGTH")
+    def _read_body(self, environ) -> bytes:
+        """The whole body; a fault when it is over the limit (not read past it)."""
+        stream, limit = environ["wsgi.input"], self.limits.max_body
+        length = environ.get("CONTENT_LENGTH", "").strip()
         if length:
-            if int(length) > self.max_body:
-                return None
+            if not (length.isascii() and length.isdigit()):
+                raise faults.bad_request("Content-Length %r is not a number of bytes"
+                                         % length[:40])
+            if int(length) > limit:
+                raise faults.too_large(limit)
             return stream.read(int(length))
-        body = stream.read(self.max_body + 1)  # chunked: no length given
-        return None if len(body) > self.max_body else body
+        body = stream.read(limit + 1)  # chunked: no length given
+        if len(body) > limit:
+            raise faults.too_large(limit)
+        return body
 
     def _wsdl(self, environ, start_response, name: str):
         try:
@@ -140,15 +168,15 @@ class CallFireApp:
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
 
-def create_app(db_path: str = DEFAULT_DB, max_body: int = DEFAULT_MAX_BODY) -> CallFireApp:
+def create_app(db_path: str = DEFAULT_DB, limits: Limits = Limits()) -> CallFireApp:
     # Spyne logs every client fault with a traceback and invalid bodies in full;
     # faults reach the client, and our own access log has one line per request.
     logging.getLogger("spyne").setLevel(logging.CRITICAL)
-    return CallFireApp(Store(db_path), max_body)
+    return CallFireApp(Store(db_path), limits)
 
 
 def app_from_environment() -> CallFireApp:
     """The factory the HTTP server's workers call; ``serve`` passes settings by environment."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     return create_app(os.environ.get("CALLFIRE_SOAP_DB", DEFAULT_DB),
-                      int(os.environ.get("CALLFIRE_SOAP_MAX_BODY", DEFAULT_MAX_BODY)))
+                      Limits.from_environment(os.environ))

@@ -6,7 +6,8 @@ import os
 import secrets
 import sys
 
-from .app import DEFAULT_DB, DEFAULT_MAX_BODY
+from .app import DEFAULT_DB
+from .limits import Limits
 from .soap.wsdl import ENTRY, WSDL_PATH
 from .store import CallFireError, Store
 
@@ -31,7 +32,9 @@ def serve(args: argparse.Namespace) -> int:
 
     _first_account(Store(args.db))
     os.environ["CALLFIRE_SOAP_DB"] = args.db
-    os.environ["CALLFIRE_SOAP_MAX_BODY"] = str(args.max_body)
+    os.environ.update(Limits(
+        max_body=args.max_body, max_depth=args.max_depth,
+        max_elements=args.max_elements).to_environment())
     print("WSDL: http://%s:%d%s%s" % (args.host, args.port, WSDL_PATH, ENTRY), flush=True)
     Granian("callfire_soap.app:app_from_environment", factory=True,
             address=args.host, port=args.port, interface=Interfaces.WSGI,
@@ -63,8 +66,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address (default %(default)s)")
     p.add_argument("--port", type=int, default=8080, help="port (default %(default)s)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
-    p.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY,
+    p.add_argument("--max-body", type=int, default=Limits.max_body,
                    help="largest request body in bytes (default %(default)s)")
+    p.add_argument("--max-depth", type=int, default=Limits.max_depth,
+                   help="deepest element nesting in a request (default %(default)s)")
+    p.add_argument("--max-elements", type=int, default=Limits.max_elements,
+                   help="most elements in a request (default %(default)s)")
     p.set_defaults(run=serve)
 
     account = commands.add_parser("account", help="manage API accounts")

@@ -4,11 +4,23 @@ Every test here proves one protection: it fails when the protection is taken
 away.
 """
 import base64
+import http.client
+import io
+import socket
+import time
+import uuid
+from urllib.parse import quote, urlsplit
 
 import pytest
+import requests
 from lxml import etree
 
-from conftest import ENVELOPE, NS_DATA, account_rows, bind, post, sender, served_client
+from callfire_soap.app import create_app
+from callfire_soap.store.contacts import PHONE_FIELDS, STANDARD_FIELDS
+from conftest import (ENVELOPE, NS_DATA, SOAP12, SOAP_HEADERS, account_rows, bind, new_account,
+                      post, sender, served_client, soap_fault, start_server)
+
+QUERY_LISTS = ENVELOPE % "<svc:QueryContactLists/>"
 
 
 def create_list(body: str) -> str:
@@ -18,6 +30,256 @@ def create_list(body: str) -> str:
 
 def csv_list(csv: bytes) -> str:
     return create_list("<svc:File>%s</svc:File>" % base64.b64encode(csv).decode())
+
+
+@pytest.fixture(scope="module")
+def strict(tmp_path_factory):
+    """A server with small, explicit XML and body limits."""
+    with start_server(tmp_path_factory.mktemp("strict") / "strict.db", "--max-body", "20000",
+                      "--max-depth", "12", "--max-elements", "200") as running:
+        yield running
+
+
+# -- hostile XML -------------------------------------------------------------
+
+def _laughs(levels: int = 9) -> str:
+    entities = ['<!ENTITY lol0 "lol">'] + [
+        '<!ENTITY lol%d "%s">' % (i, ("&lol%d;" % (i - 1)) * 10) for i in range(1, levels + 1)]
+    return '<?xml version="1.0"?><!DOCTYPE lolz [%s]>' % "".join(entities)
+
+
+DTD_ATTACKS = {
+    "billion laughs": lambda _, __: _laughs() + ENVELOPE % (
+        "<svc:GetContact><svc:Id>&lol9;</svc:Id></svc:GetContact>"),
+    "billion laughs in an attribute": lambda _, __: _laughs() + ENVELOPE % (
+        '<svc:UpdateContacts><data:Contact id="1" firstName="&lol9;"/></svc:UpdateContacts>'),
+    "quadratic blowup": lambda _, __: (
+        '<!DOCTYPE q [<!ENTITY a "%s">]>' % ("x" * 50_000) + ENVELOPE % (
+            '<svc:UpdateContacts><data:Contact id="1" firstName="%s"/></svc:UpdateContacts>'
+            % ("&a;" * 50_000))),
+    "external entity, file": lambda secret, _: (
+        '<!DOCTYPE x [<!ENTITY e SYSTEM "file://%s">]>' % secret + ENVELOPE % (
+            "<svc:QueryContacts><svc:String>&e;</svc:String></svc:QueryContacts>")),
+    "external parameter entity, file": lambda secret, _: (
+        '<!DOCTYPE x [<!ENTITY %% p SYSTEM "file://%s"> %%p;]>' % secret + QUERY_LISTS),
+    "external DTD, network": lambda _, url: '<!DOCTYPE x SYSTEM "%s">' % url + QUERY_LISTS,
+    "external entity, network": lambda _, url: (
+        '<!DOCTYPE x [<!ENTITY e SYSTEM "%s">]>' % url + ENVELOPE % (
+            "<svc:QueryContacts><svc:String>&e;</svc:String></svc:QueryContacts>")),
+    "after a comment": lambda _, url: (
+        '<?xml version="1.0"?>\n<!-- hi -->\n<!DOCTYPE x SYSTEM "%s">' % url + QUERY_LISTS),
+}
+
+
+@pytest.mark.parametrize("attack", list(DTD_ATTACKS))
+def test_dtds_are_refused_before_parsing(server, account, tmp_path, attack):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-%s" % uuid.uuid4())
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.setblocking(False)
+        url = "http://127.0.0.1:%d/x.dtd" % listener.getsockname()[1]
+        started = time.monotonic()
+        response = post(server, account, DTD_ATTACKS[attack](secret, url))
+        assert time.monotonic() - started < 2
+        assert "DOCTYPE declarations are not allowed" in sender(response)["reason"]
+        assert secret.read_text() not in response.text
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nobody fetched the URL
+
+
+def _nested(levels: int) -> str:
+    """A request whose Header nests ``levels`` elements under Envelope and Header."""
+    return ENVELOPE.replace("<env:Body>", "<env:Header>%s%s</env:Header><env:Body>" % (
+        "<x>" * levels, "</x>" * levels)) % "<svc:QueryContactLists/>"
+
+
+def test_depth_is_bounded(strict):
+    account = new_account(strict)
+    assert post(strict, account, _nested(10)).status_code == 200   # 12 deep: the limit
+    fault = sender(post(strict, account, _nested(11)))
+    assert fault["reason"] == "the request nests elements deeper than 12"
+
+
+def test_element_count_is_bounded(strict):
+    account = new_account(strict)
+
+    def with_elements(total: int) -> str:  # Envelope, Header, Body, the operation, and <x/>s
+        return ENVELOPE.replace("<env:Body>", "<env:Header>%s</env:Header><env:Body>"
+                                % ("<x/>" * (total - 4))) % "<svc:QueryContactLists/>"
+
+    assert post(strict, account, with_elements(200)).status_code == 200
+    fault = sender(post(strict, account, with_elements(201)))
+    assert fault["reason"] == "the request has more than 200 elements"
+
+
+def _too_large(response_status: int, body: bytes) -> None:
+    assert response_status == 413
+    assert b"the request body is larger than 20000 bytes" in body
+    assert b"env:Sender" in body
+
+
+def test_body_over_the_limit_is_refused_unread(strict):
+    account = new_account(strict)
+    padded = QUERY_LISTS.replace("<env:Body>", "<!--%s--><env:Body>")
+    exact = padded % ("x" * (20000 - len(padded) + 2))
+    assert len(exact) == 20000 and post(strict, account, exact).status_code == 200
+
+    # A gigabyte announced, a kilobyte sent: the answer comes without the rest.
+    host, port = urlsplit(strict.base_url).hostname, urlsplit(strict.base_url).port
+    with socket.create_connection((host, port), timeout=5) as sock:
+        credentials = base64.b64encode(b"%s:%s" % (account.login.encode(),
+                                                   account.password.encode())).decode()
+        sock.sendall(("POST /api/1.1/soap12/contact HTTP/1.1\r\nHost: x\r\n"
+                      "Authorization: Basic %s\r\nContent-Type: application/soap+xml\r\n"
+                      "Content-Length: 1000000000\r\n\r\n" % credentials).encode() + b"<" * 1024)
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        _too_large(response.status, response.read())
+
+    # Chunked, no length given: read up to the limit and no further.
+    chunks = (b"<!--" + b"x" * 1000 for _ in range(30))
+    response = requests.post(strict.endpoint("contact"), data=chunks, headers=SOAP_HEADERS,
+                             auth=(account.login, account.password))
+    _too_large(response.status_code, response.content)
+
+
+def test_a_100000_row_csv_import_fits_the_default_limits(server, account):
+    """libxml2 refuses a text node over 10 MB by default; this File is 12 MB in base64."""
+    csv = "firstName,lastName,homePhone,workPhone,zipcode,externalId,notes\n" + "".join(
+        "Firstname%d,Lastname%d,13102%06d,12132%06d,90210,ext-%08d,customer since 2009\n"
+        % (i, i, i, i, i) for i in range(100_000))
+    assert len(csv) * 4 / 3 > 12_000_000
+    response = post(server, account, csv_list(csv.encode()))
+    assert response.status_code == 200, response.text[:500]
+    contacts = bind(served_client(server, account), server, "Contact")
+    (contact_list,) = contacts.QueryContactLists().ContactList
+    assert contact_list.Size == 100_000
+
+
+# -- malformed requests --------------------------------------------------------
+
+@pytest.mark.parametrize("content_type", [
+    None, "text/plain", "application/json", "application/x-www-form-urlencoded",
+    "application/soap+xml; charset=iso-8859-1", "text/xml; charset=utf-16", "soap+xml"])
+def test_other_content_types_get_415_with_a_soap_fault(server, account, content_type):
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    response = post(server, account, QUERY_LISTS, headers=headers)
+    assert response.status_code == 415
+    assert response.headers["Content-Type"].startswith("application/soap+xml")
+    fault = soap_fault(response)
+    assert fault["code"] == "{%s}Sender" % SOAP12
+    assert fault["fault_code"] == "BAD_REQUEST"
+    assert "Content-Type must be application/soap+xml" in fault["reason"]
+
+
+@pytest.mark.parametrize("content_type", [
+    'application/soap+xml; charset=utf-8; action="QueryContactLists"',  # PHP's SoapClient
+    "application/soap+xml", 'Application/SOAP+XML; Charset="UTF-8"',
+    "text/xml; charset=utf-8"])
+def test_soap_content_types_are_accepted(server, account, content_type):
+    response = post(server, account, QUERY_LISTS, headers={"Content-Type": content_type})
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("body", [
+    (ENVELOPE % "<svc:QueryContacts><svc:String>caf\xe9</svc:String></svc:QueryContacts>"
+     ).encode("latin-1"),
+    QUERY_LISTS.encode("utf-16"),
+    QUERY_LISTS.encode().replace(b"<svc:QueryContactLists/>", b"<svc:QueryContactLists/>\x80"),
+])
+def test_bodies_that_are_not_utf8_get_sender_faults(server, account, body):
+    assert "the request is not UTF-8" in sender(post(server, account, body))["reason"]
+
+
+def test_a_declared_encoding_does_not_override_utf8(server, account):
+    body = '<?xml version="1.0" encoding="ISO-8859-1"?>' + create_list(
+        '<data:Contact homePhone="13105551212" firstName="Zoë"/>')
+    assert post(server, account, body.encode()).status_code == 200
+    contacts = bind(served_client(server, account), server, "Contact")
+    assert contacts.QueryContacts().Contact[0].firstName == "Zoë"
+
+
+@pytest.mark.parametrize("length", ["abc", "-5", "1e3", "0x10"])
+def test_a_content_length_that_is_no_number_gets_a_sender_fault(tmp_path, length):
+    """Granian refuses these itself before the application runs (an empty 400);
+    the application must not fail on them behind any other server."""
+    app = create_app(str(tmp_path / "app.db"))
+    app.store.accounts.create("login", "password")
+    seen = {}
+    body = b"".join(app({
+        "REQUEST_METHOD": "POST", "PATH_INFO": "/api/1.1/soap12/contact",
+        "CONTENT_TYPE": "application/soap+xml", "CONTENT_LENGTH": length,
+        "HTTP_AUTHORIZATION": "Basic " + base64.b64encode(b"login:password").decode(),
+        "REMOTE_ADDR": "127.0.0.1", "wsgi.input": io.BytesIO(QUERY_LISTS.encode()),
+    }, lambda status, headers, exc_info=None: seen.update(status=status)))
+    assert seen["status"].startswith("400")
+    assert b"is not a number of bytes" in body and b"env:Sender" in body
+
+
+@pytest.mark.parametrize("request_body, status", [
+    ("<svc:GetContact><svc:Id>18446744073709551616</svc:Id></svc:GetContact>", 400),
+    ("<svc:GetContact><svc:Id>-9223372036854775808</svc:Id></svc:GetContact>", 400),
+    ("<svc:QueryContacts><svc:MaxResults>-1</svc:MaxResults></svc:QueryContacts>", 400),
+    ("<svc:QueryContacts><svc:MaxResults>9223372036854775807</svc:MaxResults>"
+     "</svc:QueryContacts>", 200),
+    ("<svc:QueryContacts><svc:FirstResult>-1</svc:FirstResult></svc:QueryContacts>", 400),
+    ("<svc:QueryContacts><svc:FirstResult>9223372036854775807</svc:FirstResult>"
+     "</svc:QueryContacts>", 200),
+    ("<svc:QueryContactLists><svc:MaxResults>99999999999999999999</svc:MaxResults>"
+     "</svc:QueryContactLists>", 400),
+    ("<svc:GetContactHistory><svc:ContactId>1</svc:ContactId><svc:MaxResults>-5"
+     "</svc:MaxResults></svc:GetContactHistory>", 400),
+    ("<svc:QueryDncNumbers><svc:FirstResult>-1</svc:FirstResult></svc:QueryDncNumbers>", 400),
+    ("<svc:QueryDncLists><svc:CampaignId>-9223372036854775809</svc:CampaignId>"
+     "</svc:QueryDncLists>", 400),
+])
+def test_numbers_out_of_range(server, account, request_body, status):
+    response = post(server, account, ENVELOPE % request_body)
+    if status == 400:
+        sender(response)
+    else:
+        assert response.status_code == 200, response.text
+
+
+NASTY = ["Robert'); DROP TABLE contacts;--", "' OR '1'='1", "%", "_", "\\", '"; --',
+         "名前 Zoë ẞ 🎉", "\u202eevil", "a\tb\nc  ", "&lt;<![CDATA[x]]>"]
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_sql_metacharacters_and_unicode_are_data_in_every_string_field(server, text):
+    account, bystander = new_account(server), new_account(server)
+    contacts = bind(served_client(server, account), server, "Contact")
+    bind(served_client(server, bystander), server, "Contact").CreateContactList(
+        Name="theirs", ContactSource={"Numbers": {"_value_1": ["12135550000"]}})
+    # The phone fields have a pattern in the schema; every other one is free text.
+    attributes = {name: "13105550000" if name in PHONE_FIELDS else text
+                  for name in STANDARD_FIELDS}
+    request_id = quote(text, safe="'();-=")  # an xs:anyURI: SQL's metacharacters kept
+    list_id = contacts.CreateContactList(Name=text, RequestId=request_id, Validate=False,
+                                         ContactSource={"Contact": [attributes]})
+    plain = contacts.CreateContactList(
+        Name="plain", ContactSource={"Numbers": {"_value_1": ["13105551212"]}})
+    assert contacts.CreateContactList(Name="again", RequestId=request_id, ContactSource={
+        "Numbers": {"_value_1": ["13105551213"]}}) == list_id
+
+    assert contacts.GetContactList(Id=list_id).Name == text
+    (contact,) = contacts.QueryContacts(ContactListId=list_id).Contact
+    assert {name: getattr(contact, name) for name in STANDARD_FIELDS} == attributes
+    for field in (None, "firstName", "externalSystem"):
+        found = contacts.QueryContacts(Field=field, String=text)
+        assert [c.id for c in found.Contact] == [contact.id]
+    assert contacts.QueryContacts(Field=text).TotalResults == 0
+    assert contacts.QueryContacts(ContactListId=plain).TotalResults == 1
+
+    dnc_id = contacts.CreateDncList(Name=text)
+    assert contacts.GetDncList(Id=dnc_id).Name == text
+    assert [l.id for l in contacts.QueryDncLists(Name=text).DncList] == [dnc_id]
+    assert contacts.QueryDncNumbers(DncListName=text).TotalResults == 0
+    assert contacts.QueryContactLists().TotalResults == 2
+    assert server.store.db().execute("SELECT count(*) FROM contact_lists WHERE account_id = ?",
+                                     [bystander.id]).fetchone()[0] == 1
 
 
 @pytest.mark.parametrize("clash", ["FIRSTNAME", "HomePhone", "ID", "Id"])
@@ -52,3 +314,17 @@ def test_csv_columns_become_attribute_names_xml_accepts(server, account):
     assert dict(contact.attrib) == {
         "id": contact.get("id"), "homePhone": "13105551212", "_xmlns": "v0", "_": "v1",
         "x_": "v2", "Pr_nom": "v3", "_1st": "v4", "a_b": "v5"}
+
+
+def test_a_response_that_cannot_be_written_is_a_receiver_fault(server, account):
+    contacts = bind(served_client(server, account), server, "Contact")
+    contacts.CreateContactList(Name="l", ContactSource={"Numbers": {"_value_1": ["13105551212"]}})
+    (contact,) = contacts.QueryContacts().Contact
+    db = server.store.db()
+    db.execute("INSERT INTO contact_fields VALUES (?, ?, 'firstName', ?)",
+               [contact.id, account.id, "bad\x01"])  # as no request could have put it
+    response = post(server, account, ENVELOPE % "<svc:GetContact><svc:Id>%d</svc:Id>"
+                    "</svc:GetContact>" % contact.id)
+    assert response.status_code == 500
+    fault = soap_fault(response)
+    assert (fault["code"], fault["fault_code"]) == ("{%s}Receiver" % SOAP12, "UNAVAILABLE")

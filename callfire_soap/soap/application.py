@@ -14,6 +14,7 @@ from typing import Callable
 from spyne import Application, ServiceBase, rpc
 from spyne.model.fault import Fault
 
+from ..limits import Limits
 from ..store import CallFireError, Store
 from . import faults
 from .models import SCHEMA, VALIDATOR
@@ -29,11 +30,11 @@ Handler = Callable  # (Session, request) -> response model instance, or None
 
 
 class CallFireApplication(Application):
-    def __init__(self, port: Port, services: list, store: Store):
+    def __init__(self, port: Port, services: list, store: Store, limits: Limits):
         super().__init__(services, tns="http://api.callfire.com/service/wsdl",
                          name=port.name.removesuffix("Port"),
-                         in_protocol=CallFireSoap12(VALIDATOR),
-                         out_protocol=CallFireSoap12(VALIDATOR))
+                         in_protocol=CallFireSoap12(VALIDATOR, limits),
+                         out_protocol=CallFireSoap12(VALIDATOR, limits))
         self.store = store
 
     def call_wrapper(self, ctx):
@@ -71,9 +72,10 @@ def _method(operation: Operation, handler: Handler | None):
                      "empty_output": operation.output_element is None})(call)
 
 
-def build(port: Port, implementation: object | None, store: Store) -> CallFireApplication:
+def build(port: Port, implementation: object | None, store: Store,
+          limits: Limits) -> CallFireApplication:
     """The Spyne application of ``port``, answering with ``implementation``'s methods."""
     methods = {op.name: _method(op, getattr(implementation, op.name, None))
                for op in port.operations}
     service = type(port.port_type.removesuffix("PortType"), (ServiceBase,), methods)
-    return CallFireApplication(port, [service], store)
+    return CallFireApplication(port, [service], store, limits)

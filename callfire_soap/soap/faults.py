@@ -12,14 +12,15 @@ from ..store.errors import CallFireError, InvalidRequest, NotFound
 
 SENDER, RECEIVER, VERSION_MISMATCH = "Sender", "Receiver", "VersionMismatch"
 
-# The SOAP 1.2 HTTP binding: Sender faults are 400, everything else 500.
+# The SOAP 1.2 HTTP binding: Sender faults are 400, everything else 500; a body
+# refused unread gets the HTTP status that says why (413, 415).
 HTTP_STATUS = {SENDER: "400 Bad Request"}
 HTTP_STATUS_DEFAULT = "500 Internal Server Error"
 
 
 class ServiceFault(Fault):
     def __init__(self, fault_code: str, message: str, detail: str | None = None,
-                 soap_code: str | None = None):
+                 soap_code: str | None = None, http_status: str | None = None):
         if soap_code is None:
             soap_code = SENDER if fault_code in ("BAD_REQUEST", "FORBIDDEN", "NOT_FOUND") \
                 else RECEIVER
@@ -29,14 +30,23 @@ class ServiceFault(Fault):
         self.message = message
         self.fault_detail = detail
         self.soap_code = soap_code
-
-    @property
-    def http_status(self) -> str:
-        return HTTP_STATUS.get(self.soap_code, HTTP_STATUS_DEFAULT)
+        self.http_status = http_status or HTTP_STATUS.get(soap_code, HTTP_STATUS_DEFAULT)
 
 
 def bad_request(message: str, detail: str | None = None) -> ServiceFault:
     return ServiceFault("BAD_REQUEST", message, detail)
+
+
+def too_large(max_body: int) -> ServiceFault:
+    return ServiceFault("BAD_REQUEST", "the request body is larger than %d bytes" % max_body,
+                        http_status="413 Content Too Large")
+
+
+def unsupported_media_type(content_type: str) -> ServiceFault:
+    # 415 is the SOAP 1.2 HTTP binding's own answer to a Content-Type it cannot take.
+    return ServiceFault("BAD_REQUEST", "Content-Type must be application/soap+xml in UTF-8 "
+                        "(text/xml is accepted from older clients), got %r" % content_type[:100],
+                        http_status="415 Unsupported Media Type")
 
 
 def not_implemented(operation: str) -> ServiceFault:
@@ -45,6 +55,10 @@ def not_implemented(operation: str) -> ServiceFault:
 
 def internal_error() -> ServiceFault:
     return ServiceFault("UNAVAILABLE", "internal server error; the request was not applied")
+
+
+def unwritable_response() -> ServiceFault:
+    return ServiceFault("UNAVAILABLE", "internal server error: the response could not be written")
 
 
 def version_mismatch() -> ServiceFault:

@@ -7,10 +7,12 @@ extras on ``data:Contact`` are kept; ``xs:list`` values are lists; schema
 defaults fill absent optional fields; empty output messages give an empty
 ``Body``; faults are SOAP 1.2 with CallFire's ``ServiceFaultInfo`` detail and
 the HTTP status of the SOAP 1.2 binding; unparsable bodies and SOAP 1.1
-envelopes get faults instead of exceptions.
+envelopes get faults instead of exceptions; a response that cannot be written
+is a Receiver fault with HTTP 500, not a 200.
 """
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 from lxml import etree
@@ -18,8 +20,10 @@ from spyne.const.xml import NS_SOAP11_ENV, NS_SOAP12_ENV, NS_XML
 from spyne.model.complex import ComplexModelBase, XmlAttribute, XmlData
 from spyne.protocol.soap import Soap12
 
+from ..limits import Limits
 from . import faults
 from .models import NS_DATA, NS_SVC
+from .parser import parse
 from .schema import SpaceList
 
 ENV = "{%s}" % NS_SOAP12_ENV
@@ -29,12 +33,30 @@ RESPONSE_NSMAP = {"env": NS_SOAP12_ENV, "svc": NS_SVC, "data": NS_DATA}
 IGNORED_ATTRIBUTE_NAMESPACES = ("{http://www.w3.org/2001/XMLSchema-instance}",
                                 "{%s}" % NS_XML)
 
+log = logging.getLogger(__name__)
 
-def parser() -> etree.XMLParser:
-    """The request parser: no DTDs, no entities, no network, no comments."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           dtd_validation=False, huge_tree=False,
-                           remove_comments=True, remove_pis=True)
+
+def write_fault(parent: etree._Element, fault: faults.ServiceFault) -> None:
+    """``env:Fault`` with CallFire's ``ServiceFaultInfo`` detail, appended to ``parent``."""
+    element = etree.SubElement(parent, ENV + "Fault")
+    code = etree.SubElement(element, ENV + "Code")
+    etree.SubElement(code, ENV + "Value").text = "env:" + fault.soap_code
+    reason = etree.SubElement(element, ENV + "Reason")
+    text = etree.SubElement(reason, ENV + "Text", {"{%s}lang" % NS_XML: "en"})
+    text.text = fault.message
+    detail = etree.SubElement(element, ENV + "Detail")
+    info = etree.SubElement(detail, SVC + "ServiceFaultInfo")
+    etree.SubElement(info, SVC + "FaultCode").text = fault.fault_code
+    etree.SubElement(info, SVC + "Message").text = fault.message
+    if fault.fault_detail:
+        etree.SubElement(info, SVC + "Detail").text = fault.fault_detail
+
+
+def fault_document(fault: faults.ServiceFault) -> bytes:
+    """A whole fault envelope, for requests refused before Spyne reads them."""
+    envelope = etree.Element(ENV + "Envelope", nsmap=RESPONSE_NSMAP)
+    write_fault(etree.SubElement(envelope, ENV + "Body"), fault)
+    return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
 
 
 def _lenient(element, cls) -> None:
@@ -87,9 +109,10 @@ def _needs_leniency(cls) -> bool:
 
 
 class CallFireSoap12(Soap12):
-    def __init__(self, schema: etree.XMLSchema, **kwargs):
+    def __init__(self, schema: etree.XMLSchema, limits: Limits, **kwargs):
         super().__init__(validator=None, **kwargs)
         self.schema = schema
+        self.limits = limits
         self._by_element = None
         self._from_unicode_handlers[SpaceList] = self._list_from_unicode
         self._to_unicode_handlers[SpaceList] = self._list_to_unicode
@@ -107,16 +130,8 @@ class CallFireSoap12(Soap12):
     # -- reading the request ------------------------------------------------
 
     def create_in_document(self, ctx, charset=None):
-        body = b"".join(ctx.in_string)
-        if not body.strip():
-            raise faults.bad_request("the request body is empty")
-        try:
-            root = etree.fromstring(body, parser())
-        except etree.XMLSyntaxError as e:
-            raise faults.bad_request("the request is not well-formed XML: %s" % e)
-        if root.getroottree().docinfo.doctype:
-            raise faults.bad_request("DOCTYPE declarations are not allowed")
-        ctx.in_document = root
+        ctx.in_document = parse(b"".join(ctx.in_string), self.limits.max_depth,
+                                self.limits.max_elements)
 
     def decompose_incoming_envelope(self, ctx, message=Soap12.REQUEST):
         envelope = ctx.in_document
@@ -193,8 +208,16 @@ class CallFireSoap12(Soap12):
             self.fault_to_parent(ctx, None, ctx.out_error, body, None)
         elif not ctx.descriptor.udd["empty_output"]:
             cls = ctx.descriptor.out_message
-            self.to_parent(ctx, cls, ctx.out_object[0], body,
-                           cls.Attributes.sub_ns, cls.Attributes.sub_name)
+            try:
+                self.to_parent(ctx, cls, ctx.out_object[0], body,
+                               cls.Attributes.sub_ns, cls.Attributes.sub_name)
+            except Exception:
+                log.exception("%s: the response could not be written",
+                              ctx.descriptor.udd["operation"].name)
+                fault = faults.unwritable_response()
+                body.clear()
+                write_fault(body, fault)
+                ctx.transport.resp_code = fault.http_status
         ctx.out_document = envelope
         ctx.out_body_doc = body
 
@@ -208,19 +231,7 @@ class CallFireSoap12(Soap12):
         return ret
 
     def fault_to_parent(self, ctx, cls, inst, parent, ns, **_):
-        fault = faults.from_fault(inst)
-        element = etree.SubElement(parent, ENV + "Fault")
-        code = etree.SubElement(element, ENV + "Code")
-        etree.SubElement(code, ENV + "Value").text = "env:" + fault.soap_code
-        reason = etree.SubElement(element, ENV + "Reason")
-        text = etree.SubElement(reason, ENV + "Text", {"{%s}lang" % NS_XML: "en"})
-        text.text = fault.message
-        detail = etree.SubElement(element, ENV + "Detail")
-        info = etree.SubElement(detail, SVC + "ServiceFaultInfo")
-        etree.SubElement(info, SVC + "FaultCode").text = fault.fault_code
-        etree.SubElement(info, SVC + "Message").text = fault.message
-        if fault.fault_detail:
-            etree.SubElement(info, SVC + "Detail").text = fault.fault_detail
+        write_fault(parent, faults.from_fault(inst))
 
     def fault_to_http_response_code(self, fault):
         return faults.from_fault(fault).http_status
