@@ -2,9 +2,10 @@
 
 ``/api/1.1/wsdl/<file>`` serves the WSDL set to anyone (PHP's SoapClient
 sends its login with every WSDL fetch, right or wrong); ``/api/1.1/soap12/<svc>``
-takes authenticated SOAP 1.2 POSTs for one port each.  A body too large (413)
-or of the wrong Content-Type (415) is refused with a SOAP fault before it is
-parsed.
+takes authenticated SOAP 1.2 POSTs for one port each.  A client that keeps
+failing to log in is refused for a while (429), before any password is
+checked; a body too large (413) or of the wrong Content-Type (415) is refused
+with a SOAP fault before it is parsed.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import time
 from spyne.server.wsgi import WsgiApplication
 
 from .limits import Limits
+from .ratelimit import FailedLogins
 from .services import IMPLEMENTATIONS
 from .soap import application, faults
 from .soap.models import PORTS
@@ -87,6 +89,7 @@ class CallFireApp:
     def __init__(self, store: Store, limits: Limits = Limits()):
         self.store = store
         self.limits = limits
+        self.failed_logins = FailedLogins(limits.auth_failures, limits.auth_window)
         self.ports = {
             port.path: WsgiApplication(
                 application.build(port, IMPLEMENTATIONS.get(port.name), store, limits),
@@ -125,9 +128,17 @@ class CallFireApp:
         if method != "POST":
             return _plain(start_response, "405 Method Not Allowed",
                           "SOAP requests are POSTed", [("Allow", "POST")])
+        client = environ.get("REMOTE_ADDR", "")
+        retry_after = self.failed_logins.retry_after(client)
+        if retry_after is not None:
+            return _plain(start_response, "429 Too Many Requests",
+                          "too many failed logins; try again later",
+                          [("Retry-After", str(retry_after))])
         credentials = _credentials(environ)
         account_id = None if credentials is None else self.store.accounts.verify(*credentials)
         if account_id is None:
+            if credentials is not None:
+                self.failed_logins.failed(client)
             return _plain(start_response, "401 Unauthorized", "Unauthorized",
                           [("WWW-Authenticate", 'Basic realm="%s"' % REALM)])
         refused = _content_type_fault(environ)

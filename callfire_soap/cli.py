@@ -33,8 +33,8 @@ def serve(args: argparse.Namespace) -> int:
     _first_account(Store(args.db))
     os.environ["CALLFIRE_SOAP_DB"] = args.db
     os.environ.update(Limits(
-        max_body=args.max_body, max_depth=args.max_depth,
-        max_elements=args.max_elements).to_environment())
+        max_body=args.max_body, max_depth=args.max_depth, max_elements=args.max_elements,
+        auth_failures=args.auth_failures, auth_window=args.auth_window).to_environment())
     print("WSDL: http://%s:%d%s%s" % (args.host, args.port, WSDL_PATH, ENTRY), flush=True)
     Granian("callfire_soap.app:app_from_environment", factory=True,
             address=args.host, port=args.port, interface=Interfaces.WSGI,
@@ -72,6 +72,11 @@ def parser() -> argparse.ArgumentParser:
                    help="deepest element nesting in a request (default %(default)s)")
     p.add_argument("--max-elements", type=int, default=Limits.max_elements,
                    help="most elements in a request (default %(default)s)")
+    p.add_argument("--auth-failures", type=int, default=Limits.auth_failures,
+                   help="failed logins from one address within --auth-window before it "
+                        "gets HTTP 429; 0 for no limit (default %(default)s)")
+    p.add_argument("--auth-window", type=int, default=Limits.auth_window,
+                   help="seconds failed logins are counted for (default %(default)s)")
     p.set_defaults(run=serve)
 
     account = commands.add_parser("account", help="manage API accounts")

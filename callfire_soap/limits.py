@@ -19,6 +19,10 @@ class Limits:
     max_depth: int = 32
     # A request of 100,000 Contact elements, ten times over; ~200 MB parsed at most.
     max_elements: int = 1_000_000
+    # Failed logins from one address within auth_window seconds before it gets 429;
+    # 0 turns the limit off.
+    auth_failures: int = 20
+    auth_window: int = 60
 
     def to_environment(self) -> dict[str, str]:
         return {ENV_PREFIX + name.upper(): str(value) for name, value in asdict(self).items()}

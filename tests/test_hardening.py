@@ -7,6 +7,7 @@ import base64
 import http.client
 import io
 import socket
+import statistics
 import time
 import uuid
 from urllib.parse import quote, urlsplit
@@ -37,6 +38,22 @@ def strict(tmp_path_factory):
     """A server with small, explicit XML and body limits."""
     with start_server(tmp_path_factory.mktemp("strict") / "strict.db", "--max-body", "20000",
                       "--max-depth", "12", "--max-elements", "200") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def unlimited_logins(tmp_path_factory):
+    """A server that never refuses failed logins, to compare many of them."""
+    with start_server(tmp_path_factory.mktemp("logins") / "logins.db",
+                      "--auth-failures", "0") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory):
+    """A server that refuses an address after 3 failed logins within 2 seconds."""
+    with start_server(tmp_path_factory.mktemp("guarded") / "guarded.db",
+                      "--auth-failures", "3", "--auth-window", "2") as running:
         yield running
 
 
@@ -328,3 +345,89 @@ def test_a_response_that_cannot_be_written_is_a_receiver_fault(server, account):
     assert response.status_code == 500
     fault = soap_fault(response)
     assert (fault["code"], fault["fault_code"]) == ("{%s}Receiver" % SOAP12, "UNAVAILABLE")
+
+
+# -- authentication ------------------------------------------------------------
+
+def _unauthorized(server, login: str, password: str) -> tuple[float, tuple]:
+    started = time.perf_counter()
+    response = requests.post(server.endpoint("contact"), data=QUERY_LISTS,
+                             headers=SOAP_HEADERS, auth=(login, password))
+    elapsed = time.perf_counter() - started
+    headers = tuple(sorted((k, v) for k, v in response.headers.items() if k.lower() != "date"))
+    return elapsed, (response.status_code, headers, response.content)
+
+
+def test_unknown_logins_and_wrong_passwords_answer_alike(unlimited_logins):
+    account = new_account(unlimited_logins)
+    wrong, unknown = [], []
+    for i in range(8):
+        wrong.append(_unauthorized(unlimited_logins, account.login, "wrong-%d" % i))
+        unknown.append(_unauthorized(unlimited_logins, "nobody-%d" % i, "wrong-%d" % i))
+    assert {answer for _, answer in wrong + unknown} == {wrong[0][1]}
+    assert wrong[0][1][0] == 401
+    ratio = statistics.median(t for t, _ in wrong) / statistics.median(t for t, _ in unknown)
+    assert 0.5 < ratio < 2, "wrong password %.1fx as slow as unknown login" % ratio
+
+
+def test_credentials_never_reach_the_log_or_a_fault(unlimited_logins):
+    server = unlimited_logins
+    mark = uuid.uuid4().hex
+    account = new_account(server)
+    secrets = [account.password, "typed-into-login-" + mark, "wrong-" + mark, "raw-" + mark]
+    answers = [
+        post(server, account, ENVELOPE % "<svc:GetContact><svc:Id>1</svc:Id></svc:GetContact>"),
+        post(server, account, "not xml " + account.password),
+        requests.post(server.endpoint("contact"), data=QUERY_LISTS, headers=SOAP_HEADERS,
+                      auth=(secrets[1], "x")),
+        requests.post(server.endpoint("contact"), data=QUERY_LISTS, headers=SOAP_HEADERS,
+                      auth=(account.login, secrets[2])),
+        requests.post(server.endpoint("contact"), data=QUERY_LISTS, headers=dict(
+            SOAP_HEADERS, Authorization="Basic " + secrets[3])),
+    ]
+    assert [a.status_code for a in answers] == [400, 400, 401, 401, 401]
+    deadline = time.monotonic() + 10
+    while server.log_path.read_text().count("POST /api/1.1/soap12/contact") < 5:
+        assert time.monotonic() < deadline, "the requests were not logged"
+        time.sleep(0.05)
+    log = server.log_path.read_text()
+    for secret in secrets + [account.login]:
+        for form in (secret, base64.b64encode(secret.encode()).decode()):
+            assert form not in log
+            assert all(form.encode() not in a.content for a in answers)
+
+
+def _status_from(server, source: str, account=None) -> tuple[int, dict]:
+    """One SOAP call from the loopback address ``source`` (all of 127/8 is loopback)."""
+    address = urlsplit(server.base_url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10,
+                                            source_address=(source, 0))
+    headers = dict(SOAP_HEADERS)
+    if account is not None:
+        headers["Authorization"] = "Basic " + base64.b64encode(
+            ("%s:%s" % (account.login, account.password)).encode()).decode()
+    try:
+        connection.request("POST", "/api/1.1/soap12/contact", QUERY_LISTS.encode(), headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status, dict(response.getheaders())
+    finally:
+        connection.close()
+
+
+def test_repeated_failed_logins_are_refused_for_a_while(guarded):
+    account = new_account(guarded)
+    impostor = new_account(guarded)
+    impostor.password = "wrong"
+    for _ in range(5):  # no credentials yet is how some clients begin: not a failure
+        assert _status_from(guarded, "127.0.0.3")[0] == 401
+    assert [_status_from(guarded, "127.0.0.3", impostor)[0] for _ in range(3)] == [401] * 3
+    status, headers = _status_from(guarded, "127.0.0.3", impostor)
+    assert status == 429 and 1 <= int(headers["retry-after"]) <= 2
+    assert _status_from(guarded, "127.0.0.3", account)[0] == 429  # even the right password
+    assert _status_from(guarded, "127.0.0.4", account)[0] == 200  # another address is let in
+    deadline = time.monotonic() + 10
+    while _status_from(guarded, "127.0.0.3", account)[0] == 429:
+        assert time.monotonic() < deadline, "still refused long after the window"
+        time.sleep(0.2)
+    assert _status_from(guarded, "127.0.0.3", account)[0] == 200
