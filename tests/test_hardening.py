@@ -6,20 +6,25 @@ away.
 import base64
 import http.client
 import io
+import re
 import socket
 import statistics
 import time
 import uuid
+from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 import pytest
 import requests
 from lxml import etree
+from zeep.exceptions import Fault
 
 from callfire_soap.app import create_app
+from callfire_soap.services import IMPLEMENTATIONS
+from callfire_soap.soap.models import PORTS
 from callfire_soap.store.contacts import PHONE_FIELDS, STANDARD_FIELDS
-from conftest import (ENVELOPE, NS_DATA, SOAP12, SOAP_HEADERS, account_rows, bind, new_account,
-                      post, sender, served_client, soap_fault, start_server)
+from conftest import (ENVELOPE, NS_DATA, SOAP12, SOAP_HEADERS, account_rows, bind, fault_code,
+                      new_account, post, sender, served_client, soap_fault, start_server)
 
 QUERY_LISTS = ENVELOPE % "<svc:QueryContactLists/>"
 
@@ -431,3 +436,129 @@ def test_repeated_failed_logins_are_refused_for_a_while(guarded):
         assert time.monotonic() < deadline, "still refused long after the window"
         time.sleep(0.2)
     assert _status_from(guarded, "127.0.0.3", account)[0] == 200
+
+
+# -- one account cannot reach another's data, whatever the operation ------------
+
+OWNER_NUMBER, OWNER_DNC_NUMBER = "13105551212", "13105550000"
+MISSING = 10 ** 12
+
+
+@dataclass
+class Owner:
+    contact: int
+    contact_list: int
+    dnc_list: int
+
+
+def _same_as_missing(call, mine: dict, missing: dict) -> None:
+    """Another account's id answers exactly as an id that does not exist."""
+    answers = []
+    for kwargs in (mine, missing):
+        with pytest.raises(Fault) as excinfo:
+            call(**kwargs)
+        message = re.sub(r"\d+", "N", excinfo.value.message)
+        answers.append((fault_code(excinfo), message))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == "NOT_FOUND"
+
+
+def _numbers(*numbers: str) -> dict:
+    return {"Numbers": {"_value_1": list(numbers)}}
+
+
+CROSS_ACCOUNT = {
+    "GetContact": lambda svc, own: _same_as_missing(
+        svc.GetContact, dict(Id=own.contact), dict(Id=MISSING)),
+    "GetContactHistory": lambda svc, own: _same_as_missing(
+        svc.GetContactHistory, dict(ContactId=own.contact), dict(ContactId=MISSING)),
+    "GetContactList": lambda svc, own: _same_as_missing(
+        svc.GetContactList, dict(Id=own.contact_list), dict(Id=MISSING)),
+    "DeleteContactList": lambda svc, own: _same_as_missing(
+        svc.DeleteContactList, dict(Id=own.contact_list), dict(Id=MISSING)),
+    "QueryContacts": lambda svc, own: (
+        _same_as_missing(svc.QueryContacts, dict(ContactListId=own.contact_list),
+                         dict(ContactListId=MISSING)),
+        _nothing(svc.QueryContacts()), _nothing(svc.QueryContacts(String="Owner")),
+        _nothing(svc.QueryContacts(Field="homePhone", String=OWNER_NUMBER))),
+    "UpdateContacts": lambda svc, own: _same_as_missing(
+        svc.UpdateContacts, dict(Contact=[{"id": own.contact, "firstName": "X"}]),
+        dict(Contact=[{"id": MISSING, "firstName": "X"}])),
+    "RemoveContacts": lambda svc, own: svc.RemoveContacts(ContactId=[own.contact]),
+    "CreateContactList": lambda svc, own: (
+        _same_as_missing(svc.CreateContactList, dict(Name="x", ContactSource={
+            "ContactId": [own.contact]}), dict(Name="x", ContactSource={"ContactId": [MISSING]})),
+        _same_as_missing(svc.CreateContactList, dict(Name="x", ContactSource={
+            "Contact": [{"id": own.contact, "firstName": "X"}]}), dict(Name="x", ContactSource={
+                "Contact": [{"id": MISSING, "firstName": "X"}]})),
+        # The owner's number makes a contact of the intruder's own, not a merge.
+        svc.CreateContactList(Name="x", ContactSource={"Contact": [
+            {"homePhone": OWNER_NUMBER, "firstName": "X"}]}),
+        _nothing(svc.QueryContacts(String="Owner"))),
+    "QueryContactLists": lambda svc, own: _nothing(svc.QueryContactLists()),
+    "AddContactsToList": lambda svc, own: (
+        _same_as_missing(svc.AddContactsToList, dict(ContactListId=own.contact_list,
+                                                     ContactSource=_numbers("12135551000")),
+                         dict(ContactListId=MISSING, ContactSource=_numbers("12135551000"))),
+        _same_as_missing(svc.AddContactsToList, dict(
+            ContactListId=svc.CreateContactList(Name="mine", ContactSource=_numbers()),
+            ContactSource={"ContactId": [own.contact]}), dict(
+            ContactListId=svc.CreateContactList(Name="mine", ContactSource=_numbers()),
+            ContactSource={"ContactId": [MISSING]}))),
+    "RemoveContactsFromList": lambda svc, own: _same_as_missing(
+        svc.RemoveContactsFromList, dict(ContactListId=own.contact_list, ContactId=[own.contact]),
+        dict(ContactListId=MISSING, ContactId=[own.contact])),
+    "QueryDncNumbers": lambda svc, own: (
+        _same_as_missing(svc.QueryDncNumbers, dict(DncListId=own.dnc_list),
+                         dict(DncListId=MISSING)),
+        _nothing(svc.QueryDncNumbers()), _nothing(svc.QueryDncNumbers(Prefix="1310")),
+        _nothing(svc.QueryDncNumbers(DncListName="Owner's"))),
+    "UpdateDncNumber": lambda svc, own: svc.UpdateDncNumber(
+        Number=OWNER_DNC_NUMBER, CallDnc=False, TextDnc=False),
+    "QueryDncLists": lambda svc, own: (
+        _nothing(svc.QueryDncLists()), _nothing(svc.QueryDncLists(Name="Owner's"))),
+    # The intruder's DNC list must not scrub the owner's imports (checked by the test).
+    "CreateDncList": lambda svc, own: svc.CreateDncList(Name="x", Numbers="12135559999"),
+    "GetDncList": lambda svc, own: _same_as_missing(
+        svc.GetDncList, dict(Id=own.dnc_list), dict(Id=MISSING)),
+    "DeleteDncList": lambda svc, own: _same_as_missing(
+        svc.DeleteDncList, dict(Id=own.dnc_list), dict(Id=MISSING)),
+    "AddNumbersToDncList": lambda svc, own: _same_as_missing(
+        svc.AddNumbersToDncList, dict(Id=own.dnc_list, Numbers="12135551000"),
+        dict(Id=MISSING, Numbers="12135551000")),
+    "RemoveNumbersFromDncList": lambda svc, own: _same_as_missing(
+        svc.RemoveNumbersFromDncList, dict(Id=own.dnc_list, Numbers=OWNER_DNC_NUMBER),
+        dict(Id=MISSING, Numbers=OWNER_DNC_NUMBER)),
+}
+
+
+def _nothing(page) -> None:
+    assert page.TotalResults == 0
+
+
+def _implemented() -> list[tuple[str, str]]:
+    return [(port.name, operation.name) for port in PORTS for operation in port.operations
+            if hasattr(IMPLEMENTATIONS.get(port.name), operation.name)]
+
+
+def test_every_implemented_operation_has_a_cross_account_case():
+    assert sorted(name for _, name in _implemented()) == sorted(CROSS_ACCOUNT)
+
+
+@pytest.mark.parametrize("operation", sorted(CROSS_ACCOUNT))
+def test_another_account_cannot_reach_the_data(server, operation):
+    owner_account, intruder = new_account(server), new_account(server)
+    owner_svc = bind(served_client(server, owner_account), server, "Contact")
+    contact_list = owner_svc.CreateContactList(Name="Owner's", ContactSource={"Contact": [
+        {"homePhone": OWNER_NUMBER, "firstName": "Owner"}]})
+    (contact,) = owner_svc.QueryContacts().Contact
+    owner = Owner(contact.id, contact_list,
+                  owner_svc.CreateDncList(Name="Owner's", Numbers=OWNER_DNC_NUMBER))
+    before = account_rows(server.store, owner_account.id)
+
+    CROSS_ACCOUNT[operation](bind(served_client(server, intruder), server, "Contact"), owner)
+
+    assert account_rows(server.store, owner_account.id) == before
+    # Whatever the intruder put on its DNC lists does not scrub the owner's imports.
+    owner_svc.AddContactsToList(ContactListId=contact_list, ContactSource=_numbers("12135559999"))
+    assert owner_svc.GetContactList(Id=contact_list).Size == 2
