@@ -1,7 +1,8 @@
 """Hostile input, limits and authentication, over real HTTP against ``serve``.
 
 Every test here proves one protection: it fails when the protection is taken
-away.
+away.  Random and mutated requests are in test_fuzz.py, concurrent writers in
+test_concurrency.py, a kill in the middle of a write in test_crash.py.
 """
 import base64
 import http.client
@@ -322,6 +323,38 @@ def test_a_csv_with_characters_xml_cannot_carry_is_refused(server, account):
     before = account_rows(server.store, account.id)
     fault = sender(post(server, account, csv_list(b"homePhone,firstName\n13105551212,a\x01b\n")))
     assert fault["reason"] == "File line 2 holds U+0001, a character XML cannot carry"
+    assert account_rows(server.store, account.id) == before
+
+
+def test_a_csv_imported_without_validation_still_holds_phone_numbers(server, account):
+    """The schema's PhoneNumber pattern guards Contact elements; a File needs the same."""
+    before = account_rows(server.store, account.id)
+    unchecked = create_list("<svc:File>%s</svc:File>").replace(
+        "<svc:ContactSource>", "<svc:Validate>false</svc:Validate><svc:ContactSource>")
+    fault = sender(post(server, account, unchecked % base64.b64encode(
+        b"homePhone,firstName\n(310) 555-1212,Ann\n").decode()))
+    assert fault["reason"] == "homePhone '(310) 555-1212' is not a phone number: digits, " \
+                              "optionally after a +"
+    assert account_rows(server.store, account.id) == before
+    assert post(server, account, unchecked % base64.b64encode(
+        b"homePhone,firstName\n+13105551212,Ann\n").decode()).status_code == 200
+
+
+def test_old_mac_line_endings_are_rows(server, account):
+    response = post(server, account, csv_list(b"homePhone,firstName\r13105551212,Ann\r"
+                                              b"12135551000,Bob\r"))
+    assert response.status_code == 200, response.text
+    contacts = bind(served_client(server, account), server, "Contact")
+    assert [c.firstName for c in contacts.QueryContacts().Contact] == ["Ann", "Bob"]
+
+
+@pytest.mark.parametrize("csv, reason", [
+    (b"homePhone,notes\n13105551212," + b"x" * 200_000, "File line 2 is not CSV: field larger"),
+    ("id,homePhone\n\u00b2,13105551212".encode(), "id '\u00b2' is not a number"),
+])
+def test_a_file_that_is_no_csv_is_refused(server, account, csv, reason):
+    before = account_rows(server.store, account.id)
+    assert reason in sender(post(server, account, csv_list(csv)))["reason"]
     assert account_rows(server.store, account.id) == before
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Generic, Iterable, TypeVar
@@ -17,6 +18,8 @@ STANDARD_FIELDS = ("firstName", "lastName", "zipcode", "homePhone", "workPhone",
 PHONE_FIELDS = ("homePhone", "workPhone", "mobilePhone")
 MAX_RESULTS = 1000  # the API's cap on one page
 _STANDARD_BY_FOLDED = {name.casefold(): name for name in ("id",) + STANDARD_FIELDS}
+# What a phone field may hold: the interface's PhoneNumber type (callfire-data.xsd).
+_PHONE_VALUE = re.compile(r"[a-zA-Z_]+|\+?[0-9]+")
 
 T = TypeVar("T")
 
@@ -44,14 +47,19 @@ def page_bounds(first: int | None, limit: int | None) -> tuple[int, int]:
     return first, min(limit, MAX_RESULTS)
 
 
-def _checked_names(fields: dict[str, str]) -> dict[str, str]:
-    """``fields``, unless an extra attribute is a standard one but for case (``FIRSTNAME``,
-    ``ID``): some clients would read it as the standard attribute and some not."""
-    for name in fields:
+def _checked(fields: dict[str, str]) -> dict[str, str]:
+    """``fields``, unless they could not be returned as sent: an extra attribute that
+    is a standard one but for case (``FIRSTNAME``, ``ID``: some clients would read it
+    as the standard attribute and some not), or a phone field that is not a phone
+    number (a CSV imported without Validate brings anything)."""
+    for name, value in fields.items():
         standard = _STANDARD_BY_FOLDED.get(name.casefold())
         if standard is not None and standard != name:
             raise InvalidRequest("attribute %r clashes with the standard attribute %r"
                                  % (name, standard))
+        if name in PHONE_FIELDS and not _PHONE_VALUE.fullmatch(value):
+            raise InvalidRequest("%s %r is not a phone number: digits, optionally after a +"
+                                 % (name, value))
     return fields
 
 
@@ -182,7 +190,7 @@ class Contacts:
             "VALUES (?, ?, ?, ?) ON CONFLICT (contact_id, name) "
             "DO UPDATE SET value = excluded.value",
             ((contact_id, self.account_id, name, value) for contact_id, fields in changes
-             for name, value in _checked_names(fields).items()))
+             for name, value in _checked(fields).items()))
 
     def create(self, field_sets: list[dict[str, str]]) -> list[int]:
         """New contacts with these fields; returns their ids, in order."""

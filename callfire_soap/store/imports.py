@@ -69,8 +69,11 @@ def parse_csv(data: bytes) -> list[Contact]:
     if bad:
         raise InvalidRequest("File line %d holds U+%04X, a character XML cannot carry"
                              % (text.count("\n", 0, bad.start()) + 1, ord(bad.group())))
-    rows = [row for row in csv.reader(io.StringIO(text))
-            if any(cell.strip() for cell in row)]
+    reader = csv.reader(io.StringIO(text, newline=""))  # \r, \n and \r\n all end a row
+    try:
+        rows = [row for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error as e:
+        raise InvalidRequest("File line %d is not CSV: %s" % (reader.line_num, e))
     if not rows:
         raise InvalidRequest("the File holds no rows")
     header = [cell.strip() for cell in rows[0]]
@@ -84,7 +87,7 @@ def parse_csv(data: bytes) -> list[Contact]:
         fields = {name: value.strip() for name, value in zip(columns, row)
                   if name and value.strip()}
         ident = fields.pop("id", None)
-        if ident is not None and not ident.isdigit():
+        if ident is not None and not (ident.isascii() and ident.isdigit()):
             raise InvalidRequest("File row %d: id %r is not a number" % (line, ident))
         contacts.append(Contact(int(ident) if ident else None, fields))
     return contacts

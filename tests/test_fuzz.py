@@ -1,0 +1,278 @@
+"""Random and mutated requests at every operation of every port (hypothesis).
+
+Requests are drawn from the served schema itself, so each operation gets
+well-typed requests that reach its code, as well as ill-typed, hostile and
+byte-mangled ones.  Every answer must be a well-formed SOAP 1.2 envelope with
+the right HTTP status: a response the served XSD allows, a Sender fault, a
+VersionMismatch fault or NOT_IMPLEMENTED; never an internal error.  The
+server must stay up, log no traceback, leave the account's data as it was
+when it refuses a request, and never touch another account's.
+
+``CALLFIRE_SOAP_FUZZ_EXAMPLES`` sets how many requests (CI runs the default).
+"""
+import base64
+import os
+
+import pytest
+import requests
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from spyne.model.binary import ByteArray
+from spyne.model.complex import ComplexModelBase, XmlAttribute, XmlData
+from spyne.model.primitive import Boolean, Date, DateTime, Float, Integer, Time
+
+from callfire_soap.services import IMPLEMENTATIONS
+from callfire_soap.soap.models import PORTS, SCHEMA
+from callfire_soap.soap.schema import SpaceList
+from callfire_soap.store.contacts import STANDARD_FIELDS
+from conftest import (ENVELOPE, NS_SVC, SERVED_XSD, SOAP12, SOAP_HEADERS, account_rows, bind, new_account,
+                      served_client, start_server)
+
+EXAMPLES = int(os.environ.get("CALLFIRE_SOAP_FUZZ_EXAMPLES", "1000"))
+SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
+OPERATIONS = [(port.path, operation) for port in PORTS for operation in port.operations]
+# Operations with code behind them are drawn ten times as often as the rest.
+WEIGHTED = OPERATIONS + 9 * [(port.path, operation) for port in PORTS
+                             for operation in port.operations
+                             if hasattr(IMPLEMENTATIONS.get(port.name), operation.name)]
+# Ours, the other account's, and nobody's.
+NUMBERS_IN_USE = ["13105551212", "12135551000", "13105550000"]
+
+NASTY = st.sampled_from([
+    "Robert'); DROP TABLE contacts;--", "' OR 1=1 --", "%", "_", "\\", "*", "\"", ";",
+    "名前", "Zoë", "🎉", "\u202e", "\ufeff", " ", "", "0", "-1", "NaN", "1e309",
+    "9223372036854775808", "-9223372036854775809", "18446744073709551616", "+1 (310) 555-1212",
+])
+XML_TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc")) | st.sampled_from("\t\n\r"),
+                   max_size=40)
+TEXT = XML_TEXT | NASTY
+INTEGERS = (st.integers(-3, 10) | st.integers(-2 ** 63, 2 ** 63 - 1)).map(str)
+# Requests that read back all an account has: its contacts, lists and DNC numbers.
+READ_BACK = [ENVELOPE % ('<q:%s xmlns:q="%s"/>' % (etree.QName(op.input_element).localname,
+                                                  etree.QName(op.input_element).namespace))
+             for path, op in OPERATIONS if path == "contact" and op.name in (
+                 "QueryContacts", "QueryContactLists", "QueryDncNumbers", "QueryDncLists")]
+# A CSV is not XML: any character can come in it.
+CSV_CELL = st.sampled_from(NUMBERS_IN_USE + ["13105559876", "a\x01b", "\x00", "\ufffe"]) \
+    | st.text(max_size=8) | st.text(st.characters(exclude_categories=("Cs",)), max_size=12) \
+    | NASTY
+CSV_HEADER = st.sampled_from(STANDARD_FIELDS + (
+    "id", "FIRSTNAME", "HomePhone", "ID", "xmlns", "µ", "x²", "a b", "1st", "")) | CSV_CELL
+
+
+@st.composite
+def csv_file(draw) -> bytes:
+    columns = draw(st.integers(1, 4))
+    rows = [draw(st.lists(CSV_HEADER, min_size=columns, max_size=columns))] + draw(st.lists(
+        st.lists(CSV_CELL, min_size=columns, max_size=columns), max_size=5))
+    text = "\n".join(",".join(row) for row in rows)
+    return text.encode(draw(st.sampled_from(["utf-8"] * 5 + ["utf-8-sig", "cp1252", "utf-16"])),
+                       errors="replace")
+
+
+def values(model, ids: list[int], spoil: bool) -> st.SearchStrategy[str]:
+    """Text for one simple value of ``model``: of its type, or when spoiling sometimes not."""
+    if issubclass(model, SpaceList):
+        item = values(model.Attributes.item_type, ids, spoil)
+        typed = st.tuples(st.lists(item, max_size=4), st.sampled_from([" ", ",", ", "])).map(
+            lambda parts: parts[1].join(parts[0]))
+    elif model.Attributes.values:
+        typed = st.sampled_from(sorted(model.Attributes.values))
+    elif getattr(model.Attributes, "pattern", None):
+        typed = st.sampled_from(NUMBERS_IN_USE) | st.from_regex(
+            model.Attributes.pattern, fullmatch=True).filter(lambda s: len(s) < 40)
+    elif issubclass(model, Boolean):
+        typed = st.sampled_from(["true", "false", "1", "0"])
+    elif issubclass(model, Integer):
+        typed = st.sampled_from(ids).map(str) | INTEGERS
+    elif issubclass(model, DateTime):
+        typed = st.datetimes().map(lambda d: d.isoformat()) | st.sampled_from(
+            ["2014-02-30T00:00:00", "-0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999+14:00"])
+    elif issubclass(model, Date):
+        typed = st.dates().map(str)
+    elif issubclass(model, Time):
+        typed = st.times().map(str)
+    elif issubclass(model, Float):
+        typed = st.floats().map(repr) | st.sampled_from(["INF", "-INF", "NaN", "1e39"])
+    elif issubclass(model, ByteArray):
+        typed = (csv_file() | st.binary(max_size=60)).map(lambda b: base64.b64encode(b).decode())
+    else:
+        typed = TEXT
+    return st.one_of(typed, typed, typed, TEXT) if spoil else typed
+
+
+def element(draw, cls, qname: str, ids: list[int], spoil: bool,
+            depth: int = 0) -> etree._Element:
+    """An instance of ``cls``, the type of ``qname``; when spoiling, with parts left
+    out and added."""
+    node = etree.Element(qname)
+    if not issubclass(cls, ComplexModelBase):
+        node.text = draw(values(cls, ids, spoil))
+        return node
+    namespace = cls.get_namespace()
+    chosen, skipped = set(), set()
+    for group in cls.choices:
+        chosen.update(draw(st.lists(st.sampled_from(group), min_size=1, max_size=2)))
+        skipped.update(set(group) - chosen)
+    for name, member in cls.get_flat_type_info(cls).items():
+        if issubclass(member, XmlAttribute):
+            if member._use == "required" or draw(st.booleans()):
+                node.set(name, draw(values(member.type, ids, spoil)))
+        elif issubclass(member, XmlData):
+            node.text = draw(values(member.type, ids, spoil))
+        elif name not in skipped and depth < 6:
+            low = max(member.Attributes.min_occurs, name in chosen)
+            high = max(low, min(member.Attributes.max_occurs, 3))
+            child = "{%s}%s" % (member.Attributes.sub_ns or namespace, name)
+            for _ in range(draw(st.integers(max(0, low - spoil), high))):
+                node.append(element(draw, member, child, ids, spoil, depth + 1))
+    if getattr(cls, "any_attribute", False):
+        for name, value in draw(st.dictionaries(st.sampled_from(
+                ["note", "FIRSTNAME", "ID", "x.y", "_1", "名前"]), TEXT, max_size=2)).items():
+            node.set(name, value)
+    if spoil and draw(st.integers(0, 9)) == 0:
+        node.append(etree.Element("{%s}%s" % (namespace, draw(st.sampled_from(
+            ["Id", "Name", "Unknown", "Contact"])))))
+    return node
+
+
+@st.composite
+def request(draw, ids: list[int]) -> tuple[str, bytes, dict]:
+    """An endpoint, a body and headers: a request of some operation, half of them spoilt."""
+    path, operation = draw(st.sampled_from(WEIGHTED))
+    spoil = draw(st.booleans())
+    envelope_ns = draw(st.sampled_from([SOAP12] * 9 + [SOAP11])) if spoil else SOAP12
+    envelope = etree.Element("{%s}Envelope" % envelope_ns, nsmap={"env": envelope_ns})
+    if draw(st.integers(0, 4)) == 0:  # a header no one asked for is ignored
+        header = etree.SubElement(envelope, "{%s}Header" % envelope_ns)
+        header.append(etree.Element("{urn:x}Security", mustUnderstand="1"))
+    body = etree.SubElement(envelope, "{%s}Body" % envelope_ns)
+    for _ in range(draw(st.sampled_from([1] * 6 + [0, 2])) if spoil else 1):
+        body.append(element(draw, SCHEMA.element(operation.input_element),
+                            operation.input_element, ids, spoil))
+    data = etree.tostring(envelope, xml_declaration=draw(st.booleans()), encoding="UTF-8")
+    if not spoil:
+        return path, data, SOAP_HEADERS
+    for _ in range(draw(st.integers(0, 3))):
+        data = draw(mutation(data))
+    if draw(st.integers(0, 9)) == 0:
+        path = draw(st.sampled_from(OPERATIONS))[0]
+    headers = SOAP_HEADERS if draw(st.integers(0, 9)) else {"Content-Type": draw(
+        st.sampled_from(["text/xml", "text/plain", "application/soap+xml; charset=latin-1"]))}
+    return path, data, headers
+
+
+def mutation(data: bytes) -> st.SearchStrategy[bytes]:
+    """One byte-level change: cut, insert, overwrite, duplicate or truncate."""
+    where = st.integers(0, len(data))
+    junk = st.binary(min_size=1, max_size=8) | st.sampled_from([
+        b"<", b">", b"&", b"&lol;", b"\x00", b"\xff\xfe", b"\xc3", b"]]>", b"<![CDATA[",
+        b"<!DOCTYPE x [<!ENTITY a 'b'>]>", b"<!--", b"-->", b"<?pi?>", b"xmlns:svc='urn:x'",
+        b"\"", b"'", b"</env:Body>"])
+    return st.one_of(
+        st.tuples(where, st.integers(1, 20)).map(lambda c: data[:c[0]] + data[c[0] + c[1]:]),
+        st.tuples(where, junk).map(lambda c: data[:c[0]] + c[1] + data[c[0]:]),
+        st.tuples(where, junk).map(lambda c: data[:c[0]] + c[1] + data[c[0] + len(c[1]):]),
+        st.tuples(where, st.integers(1, 40)).map(
+            lambda c: data[:c[0] + c[1]] + data[c[0]:c[0] + c[1]] + data[c[0] + c[1]:]),
+        where.map(lambda c: data[:c]),
+    )
+
+
+def soap_answer(response: requests.Response) -> etree._Element | None:
+    """Checks the answer is a SOAP 1.2 envelope fit for its status; its fault, if any."""
+    assert response.status_code in (200, 400, 413, 415, 500), response.status_code
+    assert response.headers["Content-Type"].startswith("application/soap+xml"), response.text
+    envelope = etree.fromstring(response.content)
+    assert envelope.tag == "{%s}Envelope" % SOAP12
+    (body,) = envelope.iterchildren("{%s}Body" % SOAP12)
+    faults = list(body.iterchildren("{%s}Fault" % SOAP12))
+    if response.status_code == 200:
+        assert not faults
+        for child in body:
+            SERVED_XSD.assertValid(child)
+        return None
+    (fault,) = faults
+    code = fault.findtext("{%(e)s}Code/{%(e)s}Value" % {"e": SOAP12})
+    fault_code = fault.findtext(".//{%(s)s}ServiceFaultInfo/{%(s)s}FaultCode" % {"s": NS_SVC})
+    if response.status_code == 500:
+        assert (code, fault_code) in (("env:VersionMismatch", "BAD_REQUEST"),
+                                      ("env:Receiver", "NOT_IMPLEMENTED")), response.text
+    else:
+        assert (code, fault_code) in (("env:Sender", "BAD_REQUEST"),
+                                      ("env:Sender", "NOT_FOUND")), response.text
+    return fault
+
+
+@pytest.fixture(scope="module")
+def fuzzed(tmp_path_factory):
+    with start_server(tmp_path_factory.mktemp("fuzz") / "fuzz.db") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def world(fuzzed):
+    """The fuzzing account and a bystander, each with contacts, lists and a DNC list."""
+    accounts = [new_account(fuzzed), new_account(fuzzed)]
+    for account, number in zip(accounts, NUMBERS_IN_USE):
+        contacts = bind(served_client(fuzzed, account), fuzzed, "Contact")
+        contacts.CreateContactList(Name="list", ContactSource={"Contact": [
+            {"homePhone": number, "firstName": "Ann", "_attr_1": {"note": "x"}}, {"workPhone": "12135559999"}]})
+        contacts.CreateDncList(Name="dnc", Numbers="13105557777")
+    ids = sorted({row[0] for table in ("contacts", "contact_lists", "dnc_lists")
+                  for row in fuzzed.store.db().execute("SELECT id FROM %s" % table)})
+    session = requests.Session()
+    session.auth = (accounts[0].login, accounts[0].password)
+    return accounts, ids, session, {"log": 0}
+
+
+@settings(max_examples=EXAMPLES, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.large_base_example])
+@given(data=st.data())
+def test_every_request_gets_a_soap_answer_and_refusals_change_nothing(fuzzed, world, data):
+    (account, bystander), ids, session, seen = world
+    path, body, headers = data.draw(request(ids))
+    mine, theirs = account_rows(fuzzed.store, account.id), account_rows(fuzzed.store, bystander.id)
+
+    response = session.post(fuzzed.endpoint(path), data=body, headers=headers, timeout=30)
+
+    fault = soap_answer(response)
+    if fault is None:  # whatever it stored can be read back
+        for query in READ_BACK:
+            assert soap_answer(session.post(fuzzed.endpoint("contact"), data=query,
+                                            headers=SOAP_HEADERS)) is None
+    event("%s %d %s" % (path, response.status_code, "" if fault is None else fault.findtext(
+        ".//{%(s)s}FaultCode" % {"s": NS_SVC})))  # see pytest --hypothesis-show-statistics
+    if fault is not None:
+        assert account_rows(fuzzed.store, account.id) == mine, response.text
+    assert account_rows(fuzzed.store, bystander.id) == theirs
+    assert fuzzed.proc.poll() is None, "the server died"
+    with open(fuzzed.log_path, "rb") as log:
+        log.seek(seen["log"])
+        new = log.read()
+    seen["log"] += len(new)
+    assert b"Traceback" not in new, new.decode(errors="replace")
+
+
+@settings(max_examples=EXAMPLES // 4, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(csv=csv_file(), validate=st.booleans())
+def test_any_csv_file_is_refused_or_imported_so_it_reads_back(fuzzed, world, csv, validate):
+    """The File of a list import, the richest input there is, on its own."""
+    (account, _), _, session, _ = world
+    body = ENVELOPE % ("<svc:CreateContactList><svc:Name>csv</svc:Name><svc:Validate>%s"
+                       "</svc:Validate><svc:ContactSource><svc:File>%s</svc:File>"
+                       "</svc:ContactSource></svc:CreateContactList>"
+                       % (str(validate).lower(), base64.b64encode(csv).decode()))
+    mine = account_rows(fuzzed.store, account.id)
+    response = session.post(fuzzed.endpoint("contact"), data=body, headers=SOAP_HEADERS)
+    if soap_answer(response) is not None:
+        assert account_rows(fuzzed.store, account.id) == mine
+        return
+    list_id = etree.fromstring(response.content).findtext(".//{%s}CreatedId" % NS_SVC)
+    query = ENVELOPE % ("<svc:QueryContacts><svc:ContactListId>%s</svc:ContactListId>"
+                        "</svc:QueryContacts>" % list_id)
+    assert soap_answer(session.post(fuzzed.endpoint("contact"), data=query,
+                                    headers=SOAP_HEADERS)) is None
