@@ -33,7 +33,7 @@ def serve(args: argparse.Namespace) -> int:
     _first_account(Store(args.db))
     os.environ["CALLFIRE_SOAP_DB"] = args.db
     os.environ.update(Limits(
-        max_body=args.max_body, max_depth=args.max_depth, max_elements=args.max_elements,
+        max_body=args.max_body, max_depth=args.max_depth, max_nodes=args.max_nodes,
         auth_failures=args.auth_failures, auth_window=args.auth_window).to_environment())
     print("WSDL: http://%s:%d%s%s" % (args.host, args.port, WSDL_PATH, ENTRY), flush=True)
     Granian("callfire_soap.app:app_from_environment", factory=True,
@@ -70,8 +70,8 @@ def parser() -> argparse.ArgumentParser:
                    help="largest request body in bytes (default %(default)s)")
     p.add_argument("--max-depth", type=int, default=Limits.max_depth,
                    help="deepest element nesting in a request (default %(default)s)")
-    p.add_argument("--max-elements", type=int, default=Limits.max_elements,
-                   help="most elements in a request (default %(default)s)")
+    p.add_argument("--max-nodes", type=int, default=Limits.max_nodes,
+                   help="most elements and attributes in a request (default %(default)s)")
     p.add_argument("--auth-failures", type=int, default=Limits.auth_failures,
                    help="failed logins from one address within --auth-window before it "
                         "gets HTTP 429; 0 for no limit (default %(default)s)")

@@ -17,8 +17,9 @@ class Limits:
     max_body: int = 64 * 1024 * 1024
     # The deepest request the schema allows is 7 elements deep, Envelope included.
     max_depth: int = 32
-    # A request of 100,000 Contact elements, ten times over; ~200 MB parsed at most.
-    max_elements: int = 1_000_000
+    # Elements and attributes: a CreateContactList of 100,000 Contact elements with
+    # nine attributes each (larger imports come as a File).  ~250 MB parsed at most.
+    max_nodes: int = 1_000_000
     # Failed logins from one address within auth_window seconds before it gets 429;
     # 0 turns the limit off.
     auth_failures: int = 20

@@ -43,7 +43,7 @@ def csv_list(csv: bytes) -> str:
 def strict(tmp_path_factory):
     """A server with small, explicit XML and body limits."""
     with start_server(tmp_path_factory.mktemp("strict") / "strict.db", "--max-body", "20000",
-                      "--max-depth", "12", "--max-elements", "200") as running:
+                      "--max-depth", "12", "--max-nodes", "200") as running:
         yield running
 
 
@@ -125,16 +125,53 @@ def test_depth_is_bounded(strict):
     assert fault["reason"] == "the request nests elements deeper than 12"
 
 
-def test_element_count_is_bounded(strict):
+def _with_nodes(elements: int, attributes: int) -> str:
+    """Envelope, Header, Body and the operation, then <x/>s and attributes on the last."""
+    return ENVELOPE.replace("<env:Body>", "<env:Header>%s<x%s/></env:Header><env:Body>" % (
+        "<x/>" * (elements - 5), "".join(' a%d=""' % i for i in range(attributes)))
+    ) % "<svc:QueryContactLists/>"
+
+
+@pytest.mark.parametrize("elements, attributes", [(200, 0), (100, 100), (5, 195)])
+def test_elements_and_attributes_are_bounded(strict, elements, attributes):
     account = new_account(strict)
+    assert post(strict, account, _with_nodes(elements, attributes)).status_code == 200
+    over = (elements + 1, attributes) if elements > 100 else (elements, attributes + 1)
+    fault = sender(post(strict, account, _with_nodes(*over)))
+    assert fault["reason"] == "the request has more than 200 elements and attributes"
 
-    def with_elements(total: int) -> str:  # Envelope, Header, Body, the operation, and <x/>s
-        return ENVELOPE.replace("<env:Body>", "<env:Header>%s</env:Header><env:Body>"
-                                % ("<x/>" * (total - 4))) % "<svc:QueryContactLists/>"
 
-    assert post(strict, account, with_elements(200)).status_code == 200
-    fault = sender(post(strict, account, with_elements(201)))
-    assert fault["reason"] == "the request has more than 200 elements"
+def _peak_memory(server) -> int:
+    """The peak resident memory of the server's worker process, in bytes (Linux)."""
+    (worker,) = open("/proc/%d/task/%d/children" % (server.proc.pid, server.proc.pid)).read(
+    ).split()
+    status = open("/proc/%s/status" % worker).read()
+    return int(status.split("VmHWM:")[1].split()[0]) * 1024
+
+
+HUGE_REQUESTS = {  # each about 8 MB, each ~250 MB parsed
+    "one start tag of a million attributes": lambda: "<x%s/>" % "".join(
+        ' a%d=""' % i for i in range(1_000_000)),
+    "a thousand elements of a thousand attributes": lambda: ("<x%s/>" % "".join(
+        ' a%d=""' % i for i in range(1000))) * 1000,
+    "two million elements": lambda: "<x/>" * 2_000_000,
+}
+
+
+@pytest.mark.parametrize("huge", list(HUGE_REQUESTS))
+def test_too_many_nodes_are_refused_in_bounded_memory(tmp_path, huge):
+    body = ENVELOPE.replace("<env:Body>", "<env:Header>%s</env:Header><env:Body>"
+                            % HUGE_REQUESTS[huge]()) % "<svc:QueryContactLists/>"
+    with start_server(tmp_path / "nodes.db", "--max-nodes", "10000") as server:
+        account = new_account(server)
+        assert post(server, account, QUERY_LISTS).status_code == 200
+        before = _peak_memory(server)
+        started = time.monotonic()
+        fault = sender(post(server, account, body))
+        assert time.monotonic() - started < 2
+        assert fault["reason"] == "the request has more than 10000 elements and attributes"
+        grown = _peak_memory(server) - before
+        assert grown < 100 * 2 ** 20, "the worker grew by %d MB" % (grown >> 20)
 
 
 def _too_large(response_status: int, body: bytes) -> None:

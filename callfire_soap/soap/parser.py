@@ -3,10 +3,12 @@
 A DOCTYPE is refused before the XML parser sees it, so no entity can be
 declared: nothing to expand (billion laughs, quadratic blowup) and nothing
 external to fetch.  The parser itself loads no DTD, resolves no entity and
-touches no network.  The body must be UTF-8.  Depth and element count are
-checked while parsing, so a hostile body is refused before it is built in
-memory; with those bounds and the body size limit in force, libxml2's own
-fixed limits (10 MB per text node) are lifted, so a large CSV import fits.
+touches no network.  The body must be UTF-8.  Depth and the number of
+elements and attributes are checked while parsing, so a hostile body is
+refused before it is built in memory (every attribute needs an ``=``, so
+counting them bounds even one giant start tag).  With those bounds and the
+body size limit in force, libxml2's own fixed limits (10 MB per text node)
+are lifted, so a large CSV import fits.
 """
 from __future__ import annotations
 
@@ -23,35 +25,41 @@ CHUNK = 64 * 1024
 _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.DOTALL)
 
 
-def parse(body: bytes, max_depth: int, max_elements: int) -> etree._Element:
-    """The root element of ``body``; a BAD_REQUEST fault for anything refused."""
+def parse(body: bytes, max_depth: int, max_nodes: int) -> etree._Element:
+    """The root element of ``body``; a BAD_REQUEST fault for anything refused.
+
+    ``max_nodes`` bounds elements and attributes together: memory goes with both.
+    """
+    too_many = faults.bad_request("the request has more than %d elements and attributes"
+                                  % max_nodes)
     if not body.strip():
         raise faults.bad_request("the request body is empty")
     if body.startswith(b"<!DOCTYPE", _PROLOG.match(body).end()):
         raise faults.bad_request("DOCTYPE declarations are not allowed")
+    if body.count(b"=") > max_nodes:
+        raise too_many
     parser = etree.XMLPullParser(
         events=("start", "end"), encoding="utf-8", resolve_entities=False, no_network=True,
         load_dtd=False, dtd_validation=False, huge_tree=True, remove_comments=True,
         remove_pis=True)
     utf8 = codecs.getincrementaldecoder("utf-8")()
-    depth = elements = 0
+    depth = nodes = 0
     try:
         for start in range(0, len(body), CHUNK):
             chunk = body[start:start + CHUNK]
             utf8.decode(chunk, final=start + CHUNK >= len(body))
             parser.feed(chunk)
-            for event, _ in parser.read_events():
+            for event, element in parser.read_events():
                 if event == "end":
                     depth -= 1
                     continue
                 depth += 1
-                elements += 1
+                nodes += 1 + len(element.attrib)
                 if depth > max_depth:
                     raise faults.bad_request("the request nests elements deeper than %d"
                                              % max_depth)
-                if elements > max_elements:
-                    raise faults.bad_request("the request has more than %d elements"
-                                             % max_elements)
+                if nodes > max_nodes:
+                    raise too_many
         return parser.close()
     except UnicodeDecodeError as e:
         raise faults.bad_request("the request is not UTF-8: %s at byte %d"

@@ -131,7 +131,7 @@ class CallFireSoap12(Soap12):
 
     def create_in_document(self, ctx, charset=None):
         ctx.in_document = parse(b"".join(ctx.in_string), self.limits.max_depth,
-                                self.limits.max_elements)
+                                self.limits.max_nodes)
 
     def decompose_incoming_envelope(self, ctx, message=Soap12.REQUEST):
         envelope = ctx.in_document
