@@ -26,8 +26,8 @@ from callfire_soap.services import IMPLEMENTATIONS
 from callfire_soap.soap.models import PORTS, SCHEMA
 from callfire_soap.soap.schema import SpaceList
 from callfire_soap.store.contacts import STANDARD_FIELDS
-from conftest import (ENVELOPE, NS_SVC, SERVED_XSD, SOAP12, SOAP_HEADERS, account_rows, bind, new_account,
-                      served_client, start_server)
+from conftest import (ENVELOPE, NS_SVC, SERVED_XSD, SOAP12, SOAP_HEADERS, account_rows, bind,
+                      new_account, served_client, start_server)
 
 EXAMPLES = int(os.environ.get("CALLFIRE_SOAP_FUZZ_EXAMPLES", "1000"))
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -218,7 +218,8 @@ def world(fuzzed):
     for account, number in zip(accounts, NUMBERS_IN_USE):
         contacts = bind(served_client(fuzzed, account), fuzzed, "Contact")
         contacts.CreateContactList(Name="list", ContactSource={"Contact": [
-            {"homePhone": number, "firstName": "Ann", "_attr_1": {"note": "x"}}, {"workPhone": "12135559999"}]})
+            {"homePhone": number, "firstName": "Ann", "_attr_1": {"note": "x"}},
+            {"workPhone": "12135559999"}]})
         contacts.CreateDncList(Name="dnc", Numbers="13105557777")
     ids = sorted({row[0] for table in ("contacts", "contact_lists", "dnc_lists")
                   for row in fuzzed.store.db().execute("SELECT id FROM %s" % table)})
