@@ -2,9 +2,9 @@
 
 What plain ``Soap12`` gets wrong here (see the project's measured facts):
 requests are validated against the *served* XSD (Spyne's own validator ends
-in plain-text 500s and knows nothing of ``ref=`` namespaces); ``anyAttribute``
-extras on ``data:Contact`` are kept; ``xs:list`` values are lists; schema
-defaults fill absent optional fields; empty output messages give an empty
+in plain-text 500s and knows nothing of ``ref=`` namespaces); models are read
+and written by ``soap.codec`` (``ref=`` namespaces, ``anyAttribute`` extras,
+``xs:list`` values, schema defaults); empty output messages give an empty
 ``Body``; faults are SOAP 1.2 with CallFire's ``ServiceFaultInfo`` detail and
 the HTTP status of the SOAP 1.2 binding; unparsable bodies and SOAP 1.1
 envelopes get faults instead of exceptions; a response that cannot be written
@@ -22,6 +22,7 @@ from spyne.protocol.soap import Soap12
 
 from ..limits import Limits
 from . import faults
+from .codec import Codec
 from .models import NS_DATA, NS_SVC
 from .parser import parse
 from .schema import SpaceList
@@ -30,8 +31,6 @@ ENV = "{%s}" % NS_SOAP12_ENV
 SVC = "{%s}" % NS_SVC
 RESPONSE_NSMAP = {"env": NS_SOAP12_ENV, "svc": NS_SVC, "data": NS_DATA}
 
-IGNORED_ATTRIBUTE_NAMESPACES = ("{http://www.w3.org/2001/XMLSchema-instance}",
-                                "{%s}" % NS_XML)
 
 log = logging.getLogger(__name__)
 
@@ -114,18 +113,7 @@ class CallFireSoap12(Soap12):
         self.schema = schema
         self.limits = limits
         self._by_element = None
-        self._from_unicode_handlers[SpaceList] = self._list_from_unicode
-        self._to_unicode_handlers[SpaceList] = self._list_to_unicode
-
-    # -- lists --------------------------------------------------------------
-
-    def _list_from_unicode(self, cls, text, *_, **__):
-        item = cls.Attributes.item_type
-        return [self.from_unicode(item, token) for token in (text or "").split()]
-
-    def _list_to_unicode(self, cls, value, *_, **__):
-        item = cls.Attributes.item_type
-        return " ".join(self.to_unicode(item, v) for v in value)
+        self.codec = Codec(self.from_unicode, self.to_unicode)
 
     # -- reading the request ------------------------------------------------
 
@@ -175,28 +163,7 @@ class CallFireSoap12(Soap12):
         return self._methods_by_element().get(ctx.method_request_string, [])
 
     def complex_from_element(self, ctx, cls, elt):
-        inst = super().complex_from_element(ctx, cls, elt)
-        flat = cls.get_flat_type_info(cls)
-        for key, member in flat.items():
-            model = member.type if issubclass(member, XmlAttribute) else member
-            default = model.Attributes.default
-            if default is not None and getattr(inst, key, None) is None:
-                setattr(inst, key, default)
-        if getattr(cls, "any_attribute", False):
-            inst.any_attributes = self._extra_attributes(elt, flat)
-        return inst
-
-    @staticmethod
-    def _extra_attributes(elt, declared) -> dict[str, str]:
-        extras = {}
-        for name, value in elt.attrib.items():
-            if name in declared or name.startswith(IGNORED_ATTRIBUTE_NAMESPACES):
-                continue
-            if name.startswith("{"):
-                raise faults.bad_request("namespace-qualified extra attribute %s is not "
-                                         "supported; send it unqualified" % name)
-            extras[name] = value
-        return extras
+        return self.codec.read(cls, elt)
 
     # -- writing the response -----------------------------------------------
 
@@ -221,14 +188,11 @@ class CallFireSoap12(Soap12):
         ctx.out_document = envelope
         ctx.out_body_doc = body
 
-    def complex_to_parent(self, ctx, cls, inst, parent, ns, name=None, **kwargs):
-        ret = super().complex_to_parent(ctx, cls, inst, parent, ns, name, **kwargs)
-        extras = getattr(inst, "any_attributes", None)
-        if extras:
-            element = parent[-1]
-            for key, value in extras.items():
-                element.set(key, value)
-        return ret
+    def complex_to_parent(self, ctx, cls, inst, parent, ns, name=None, **_):
+        attributes = cls.Attributes
+        tag = "{%s}%s" % (attributes.sub_ns or ns, attributes.sub_name or name
+                          or cls.get_type_name())
+        self.codec.write(cls, inst, parent, tag)
 
     def fault_to_parent(self, ctx, cls, inst, parent, ns, **_):
         write_fault(parent, faults.from_fault(inst))
