@@ -117,7 +117,8 @@ def new_account(server: Server) -> Account:
 def account_rows(store: Store, account_id: int) -> dict[str, list[tuple]]:
     """Everything stored for one account, table by table: what a rejected request or
     another account must leave exactly as it was.  Tables without an ``account_id``
-    are reached through their first reference to a table that has one."""
+    are reached through their first reference to a table that has one; tables with
+    neither (the search index's internals, derived from contact_fields) are left out."""
     db = store.db()
     columns = {table: [row[1] for row in db.execute("PRAGMA table_info(%s)" % table)]
                for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -129,9 +130,12 @@ def account_rows(store: Store, account_id: int) -> dict[str, list[tuple]]:
         if "account_id" in names:
             where = "account_id = ?"
         else:
-            parent, column = next((fk[2], fk[3]) for fk in
-                                  db.execute("PRAGMA foreign_key_list(%s)" % table)
-                                  if "account_id" in columns[fk[2]])
+            link = next(((fk[2], fk[3]) for fk in
+                         db.execute("PRAGMA foreign_key_list(%s)" % table)
+                         if "account_id" in columns.get(fk[2], ())), None)
+            if link is None:
+                continue
+            parent, column = link
             where = "%s IN (SELECT id FROM %s WHERE account_id = ?)" % (column, parent)
         rows[table] = sorted(db.execute("SELECT * FROM %s WHERE %s" % (table, where),
                                         [account_id]).fetchall())

@@ -413,7 +413,8 @@ def test_a_response_that_cannot_be_written_is_a_receiver_fault(server, account):
     contacts.CreateContactList(Name="l", ContactSource={"Numbers": {"_value_1": ["13105551212"]}})
     (contact,) = contacts.QueryContacts().Contact
     db = server.store.db()
-    db.execute("INSERT INTO contact_fields VALUES (?, ?, 'firstName', ?)",
+    db.execute("INSERT INTO contact_fields (contact_id, account_id, name, value) "
+               "VALUES (?, ?, 'firstName', ?)",
                [contact.id, account.id, "bad\x01"])  # as no request could have put it
     response = post(server, account, ENVELOPE % "<svc:GetContact><svc:Id>%d</svc:Id>"
                     "</svc:GetContact>" % contact.id)

@@ -6,6 +6,7 @@ import sys
 import pytest
 
 from callfire_soap.store import InvalidRequest, Store, phone
+from callfire_soap.store.contacts import Contact
 from callfire_soap.store.imports import parse_csv
 from callfire_soap.store.schema import MIGRATIONS
 
@@ -82,3 +83,55 @@ def test_account_create_reads_the_password_from_stdin(tmp_path):
     again = subprocess.run([sys.executable, "-m", "callfire_soap", "account", "create", "ann",
                             "--db", db, "--password", "x"], capture_output=True, text=True)
     assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def _store_with_contacts(tmp_path, count: int):
+    store = Store(str(tmp_path / "x.db"))
+    account_id = store.accounts.create("a", "pw")
+    with store.session(account_id, write=True) as session:
+        session.contacts.create([{"homePhone": "1310555%04d" % i, "lastName": "Mc%dÉtienne" % i}
+                                 for i in range(count)])
+    return store, account_id
+
+
+@pytest.mark.parametrize("text", ["3105550012", "mc12é", "ÉTIENNE", "55", "É", "x\"y"])
+def test_search_through_the_index_finds_what_a_scan_finds(tmp_path, text):
+    store, account_id = _store_with_contacts(tmp_path, 300)
+    with store.session(account_id, write=False) as session:
+        found = [c.id for c in session.contacts.query(text=text).items]
+        everything = session.contacts.query(limit=1000).items
+    expected = [c.id for c in everything
+                if any(text.casefold() in v.casefold() for v in c.fields.values())]
+    assert found == expected
+
+
+def test_updated_and_removed_values_leave_the_search_index(tmp_path):
+    store, account_id = _store_with_contacts(tmp_path, 3)
+    with store.session(account_id, write=True) as session:
+        first, second, _ = [c.id for c in session.contacts.query().items]
+        session.contacts.update([Contact(first, {"lastName": "Zebra"})])
+        session.contacts.remove([second])
+    with store.session(account_id, write=False) as session:
+        assert session.contacts.query(text="Mc0É").total == 0
+        assert session.contacts.query(text="Mc1É").total == 0
+        assert [c.id for c in session.contacts.query(text="zebr").items] == [first]
+
+
+def test_paging_stays_exact_across_writes(tmp_path):
+    store, account_id = _store_with_contacts(tmp_path, 2500)
+
+    def pages():
+        with store.session(account_id, write=False) as session:
+            return [c.id for first in range(0, 3000, 1000)
+                    for c in session.contacts.query(first=first, limit=1000).items]
+
+    everything = pages()
+    assert len(everything) == 2500 and everything == sorted(everything)
+    assert pages() == everything  # served from remembered page ends the second time
+    with store.session(account_id, write=True) as session:
+        session.contacts.remove(everything[500:510])
+        session.contacts.create([{"homePhone": "12135550000"}])
+    again = pages()
+    assert again == [i for i in everything if i not in everything[500:510]] + [again[-1]]
+    with store.session(account_id, write=False) as session:
+        assert session.contacts.query(first=1990, limit=1000).total == 2491

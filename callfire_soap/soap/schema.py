@@ -170,6 +170,7 @@ class Schema:
             elif child.tag == _xs("anyAttribute"):
                 any_attribute = True
         attrs = {
+            "__init__": _plain_init,
             "__namespace__": ns, "__type_name__": name,
             "_type_info": odict(fields), "__module__": __name__,
             "any_attribute": any_attribute or getattr(base, "any_attribute", False),
@@ -217,6 +218,20 @@ class Schema:
         if custom:
             attr_type = attr_type.customize(**custom)
         return name, XmlAttribute(attr_type, use=node.get("use"))
+
+
+_FIELDS: dict[type, dict] = {}
+
+
+def _plain_init(self, **values) -> None:
+    """Every field None unless given.  Spyne's general constructor costs about
+    15 us an instance, which a page of 1,000 contacts pays 1,000 times."""
+    cls = type(self)
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = dict.fromkeys(cls.get_flat_type_info(cls))
+    self.__dict__.update(fields)
+    self.__dict__.update(values)
 
 
 def _choice_groups(group) -> list[tuple[str, ...]]:

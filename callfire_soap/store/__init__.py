@@ -17,6 +17,7 @@ from .accounts import Accounts
 from .contacts import Contacts
 from .dnc import DncLists
 from .lists import ContactLists
+from .pages import PageMarks
 from .errors import CallFireError, InvalidRequest, NotFound
 from .schema import migrate
 
@@ -28,10 +29,10 @@ BUSY_TIMEOUT_MS = 10_000
 class Session:
     """What one SOAP call may touch: one account's data, in one transaction."""
 
-    def __init__(self, db: Database, account_id: int):
+    def __init__(self, db: Database, account_id: int, marks: PageMarks):
         self.db = db
         self.account_id = account_id
-        self.contacts = Contacts(db, account_id)
+        self.contacts = Contacts(db, account_id, marks)
         self.dnc = DncLists(db, account_id)
         self.lists = ContactLists(db, account_id, self.contacts, self.dnc)
 
@@ -56,6 +57,7 @@ class Store:
         self._local = threading.local()
         migrate(self.db())
         self.accounts = Accounts(self)
+        self.marks = PageMarks()
 
     def db(self) -> Database:
         """This thread's connection (SQLite connections are not shared across threads)."""
@@ -90,4 +92,7 @@ class Store:
     @contextmanager
     def session(self, account_id: int, write: bool) -> Iterator[Session]:
         with self.transaction(write) as db:
-            yield Session(db, account_id)
+            yield Session(db, account_id, self.marks)
+            if write:  # what this process remembered of the account's queries is stale
+                db.execute("UPDATE accounts SET data_version = data_version + 1 "
+                           "WHERE id = ?", [account_id])

@@ -1,7 +1,7 @@
 """API accounts: logins with salted, slow password hashes.
 
 Checking a password costs a PBKDF2 run on purpose.  A credential that has
-been verified once is remembered under an HMAC of login and password with a
+been verified once is remembered under a keyed hash (BLAKE2) of login and password with a
 key that lives only in this process, so later requests skip the slow hash
 and no password is ever held in clear.
 """
@@ -69,8 +69,8 @@ class Accounts:
 
     def verify(self, login: str, password: str) -> int | None:
         """The account id for this login and password, or None."""
-        key = hmac.new(self._key, b"%s\0%s" % (login.encode(), password.encode()),
-                       hashlib.sha256).digest()
+        key = hashlib.blake2b(b"%s\0%s" % (login.encode(), password.encode()),
+                              key=self._key, digest_size=32).digest()
         db = self._store.db()
         with self._lock:
             cached = self._verified.get(key)

@@ -10,13 +10,16 @@ from typing import Generic, Iterable, TypeVar
 from sqlite_utils import Database
 
 from .errors import InvalidRequest, NotFound
+from .pages import PageMarks
 
 # The attributes every Contact has (besides its id); any other name is an
 # extra attribute, stored and searched the same way.
 STANDARD_FIELDS = ("firstName", "lastName", "zipcode", "homePhone", "workPhone",
                    "mobilePhone", "externalId", "externalSystem")
 PHONE_FIELDS = ("homePhone", "workPhone", "mobilePhone")
+TRIGRAM = 3  # the search index answers substrings of at least this many characters
 MAX_RESULTS = 1000  # the API's cap on one page
+_STANDARD_NAMES = frozenset(STANDARD_FIELDS)
 _STANDARD_BY_FOLDED = {name.casefold(): name for name in ("id",) + STANDARD_FIELDS}
 # What a phone field may hold: the interface's PhoneNumber type (callfire-data.xsd).
 _PHONE_VALUE = re.compile(r"[a-zA-Z_]+|\+?[0-9]+")
@@ -53,13 +56,15 @@ def _checked(fields: dict[str, str]) -> dict[str, str]:
     as the standard attribute and some not), or a phone field that is not a phone
     number (a CSV imported without Validate brings anything)."""
     for name, value in fields.items():
-        standard = _STANDARD_BY_FOLDED.get(name.casefold())
-        if standard is not None and standard != name:
-            raise InvalidRequest("attribute %r clashes with the standard attribute %r"
-                                 % (name, standard))
-        if name in PHONE_FIELDS and not _PHONE_VALUE.fullmatch(value):
-            raise InvalidRequest("%s %r is not a phone number: digits, optionally after a +"
-                                 % (name, value))
+        if name in PHONE_FIELDS:
+            if not _PHONE_VALUE.fullmatch(value):
+                raise InvalidRequest("%s %r is not a phone number: digits, optionally "
+                                     "after a +" % (name, value))
+        elif name not in _STANDARD_NAMES:
+            standard = _STANDARD_BY_FOLDED.get(name.casefold())
+            if standard is not None:
+                raise InvalidRequest("attribute %r clashes with the standard attribute %r"
+                                     % (name, standard))
     return fields
 
 
@@ -73,17 +78,21 @@ def id_json(ids: Iterable[int]) -> str:
 
 
 class Contacts:
-    def __init__(self, db: Database, account_id: int):
+    def __init__(self, db: Database, account_id: int, marks: PageMarks):
         self.db = db
         self.account_id = account_id
+        self.marks = marks
 
     # -- reading ----------------------------------------------------------
 
     def get(self, contact_id: int) -> Contact:
-        contacts = self.load([contact_id])
-        if not contacts:
+        rows = self.db.execute(
+            "SELECT f.name, f.value FROM contacts c LEFT JOIN contact_fields f "
+            "ON f.contact_id = c.id WHERE c.id = ? AND c.account_id = ?",
+            [contact_id, self.account_id]).fetchall()
+        if not rows:
             raise NotFound("Contact", contact_id)
-        return contacts[0]
+        return Contact(contact_id, {name: value for name, value in rows if name is not None})
 
     def load(self, ids: list[int]) -> list[Contact]:
         """This account's contacts among ``ids``, in the order given."""
@@ -126,6 +135,10 @@ class Contacts:
                 match.append("f.name = ?")
                 match_params.append(field_name)
             if text:
+                if len(text) >= TRIGRAM:  # narrowed by the index, then checked exactly
+                    match.append("f.contact_id IN (SELECT rowid FROM contact_search "
+                                 "WHERE contact_search MATCH ?)")
+                    match_params.append('"%s"' % text.replace('"', '""'))
                 match.append("instr(casefold(f.value), ?) > 0")
                 match_params.append(text.casefold())
             else:
@@ -134,12 +147,30 @@ class Contacts:
                          % " AND ".join(match))
             params.extend(match_params)
         sql_where = " AND ".join(where)
-        total = self.db.execute(
-            "SELECT count(*) FROM contacts c WHERE " + sql_where, params).fetchone()[0]
+        query, version = (list_id, field_name, text), self._data_version()
+        remembered = self.marks.get(self.account_id, query, version)
+        if remembered is None:
+            total = self.db.execute(
+                "SELECT count(*) FROM contacts c WHERE " + sql_where, params).fetchone()[0]
+            start, after = 0, None
+        else:
+            total = remembered.total
+            start, after = remembered.nearest(first)
+        if after is not None:
+            sql_where += " AND c.id > ?"
+            params = params + [after]
         ids = [row[0] for row in self.db.execute(
             "SELECT c.id FROM contacts c WHERE %s ORDER BY c.id LIMIT ? OFFSET ?"
-            % sql_where, params + [limit, first])]
+            % sql_where, params + [limit, first - start])]
+        if ids:
+            self.marks.put(self.account_id, query, version, total, first + len(ids), ids[-1])
+        else:
+            self.marks.put(self.account_id, query, version, total)
         return Page(total, self.load(ids))
+
+    def _data_version(self) -> int:
+        return self.db.execute("SELECT data_version FROM accounts WHERE id = ?",
+                               [self.account_id]).fetchone()[0]
 
     def history(self, contact_id: int, first: int | None = None,
                 limit: int | None = None) -> Page:
@@ -185,12 +216,27 @@ class Contacts:
         self.set_fields((c.id, c.fields) for c in contacts)
 
     def set_fields(self, changes: Iterable[tuple[int, dict[str, str]]]) -> None:
+        """Set these fields of existing contacts (other fields stay)."""
+        changes = list(changes)
+        self._write_fields(changes)
+        ids = id_json(contact_id for contact_id, _ in changes)
+        self.db.execute("DELETE FROM contact_search WHERE rowid IN "
+                        "(SELECT value FROM json_each(?))", [ids])
+        self._index("contact_id IN (SELECT value FROM json_each(?))", [ids])
+
+    def _write_fields(self, changes: Iterable[tuple[int, dict[str, str]]]) -> None:
         self.db.conn.executemany(
             "INSERT INTO contact_fields (contact_id, account_id, name, value) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (contact_id, name) "
             "DO UPDATE SET value = excluded.value",
             ((contact_id, self.account_id, name, value) for contact_id, fields in changes
              for name, value in _checked(fields).items()))
+
+    def _index(self, where: str, params: list) -> None:
+        """(Re)enter the contacts ``where`` selects into the search index."""
+        self.db.execute("INSERT INTO contact_search (rowid, text) SELECT contact_id, "
+                        "group_concat(value, char(31)) FROM contact_fields WHERE %s "
+                        "GROUP BY contact_id" % where, params)
 
     def create(self, field_sets: list[dict[str, str]]) -> list[int]:
         """New contacts with these fields; returns their ids, in order."""
@@ -204,10 +250,15 @@ class Contacts:
         self.db.conn.executemany(
             "INSERT INTO contacts (id, account_id, created) VALUES (?, ?, ?)",
             ((i, self.account_id, created) for i in ids))
-        self.set_fields(zip(ids, field_sets))
+        self._write_fields(zip(ids, field_sets))
+        self._index("contact_id BETWEEN ? AND ?", [ids[0], ids[-1]])
         return ids
 
     def remove(self, ids: list[int]) -> None:
         """Delete contacts (they leave their lists); unknown ids are ignored."""
-        self.db.execute("DELETE FROM contacts WHERE account_id = ? AND id IN "
-                        "(SELECT value FROM json_each(?))", [self.account_id, id_json(ids)])
+        missing = set(self.missing(ids))
+        mine = id_json(i for i in ids if i not in missing)  # the index is not per account
+        self.db.execute("DELETE FROM contact_search WHERE rowid IN "
+                        "(SELECT value FROM json_each(?))", [mine])
+        self.db.execute("DELETE FROM contacts WHERE id IN (SELECT value FROM json_each(?))",
+                        [mine])

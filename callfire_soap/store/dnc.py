@@ -128,18 +128,22 @@ class DncLists:
     def status(self, numbers: Iterable[str]) -> dict[str, DncStatus]:
         """The account-wide status of each number given (as given, valid or not).
 
-        What list imports scrub with, and what a broadcast consults before it
-        calls or texts a number.
+        What a broadcast consults before it calls or texts a number.
         """
         numbers = list(dict.fromkeys(numbers))
         normalized = {number: phone.normalize(number) or number for number in numbers}
+        found = self.listed(set(normalized.values()))
+        return {number: found.get(normalized[number], DncStatus(False, False))
+                for number in numbers}
+
+    def listed(self, numbers: Iterable[str]) -> dict[str, DncStatus]:
+        """The account-wide status of those ``numbers`` (normalised already) that
+        are on a list: what list imports scrub with."""
         rows = self.db.execute(
             "SELECT number, max(call_dnc), max(text_dnc) FROM dnc_numbers WHERE account_id = ? "
             "AND number IN (SELECT value FROM json_each(?)) GROUP BY number",
-            [self.account_id, json.dumps(list(set(normalized.values())))])
-        found = {number: DncStatus(bool(call), bool(text)) for number, call, text in rows}
-        return {number: found.get(normalized[number], DncStatus(False, False))
-                for number in numbers}
+            [self.account_id, json.dumps(list(numbers))])
+        return {number: DncStatus(bool(call), bool(text)) for number, call, text in rows}
 
     def require(self, list_id: int) -> None:
         if not self.db.execute("SELECT 1 FROM dnc_lists WHERE id = ? AND account_id = ?",

@@ -132,57 +132,59 @@ class ContactLists:
     def _safeguards(self, candidates: list[Contact],
                     report: ImportReport) -> tuple[list[Contact], list[int]]:
         """Scrub invalid, Do Not Contact and duplicate numbers, merge conflicts; returns
-        what to create and the ids of the existing contacts that absorbed the rest."""
-        normalized = [self._normalized(contact.fields) for contact in candidates]
-        # A contact list serves calls and texts alike, so a number on Do Not
-        # Contact for either is scrubbed.
-        blocked = {number for number, status in self.dnc.status(
-            n for fields in normalized for n in self._numbers(fields)).items() if any(status)}
-        kept: list[Contact] = []
-        seen: set[str] = set()
-        for contact, fields in zip(candidates, normalized):
-            had_numbers = any(name in contact.fields for name in PHONE_FIELDS)
-            if had_numbers and not self._numbers(fields):
-                report.invalid += 1
-                continue
-            on_dnc = [name for name in PHONE_FIELDS if fields.get(name) in blocked]
-            for name in on_dnc:
-                del fields[name]
-            report.dnc += len(on_dnc)
-            numbers = self._numbers(fields)
-            if on_dnc and not numbers:
-                continue  # every number it had is on Do Not Contact
-            if seen.intersection(numbers):
-                report.duplicate += 1
-                continue
-            seen.update(numbers)
-            kept.append(Contact(None, fields))
-        owners = self.contacts.by_number(seen)
-        to_create, merged = [], {}
-        for contact in kept:
-            owner = next((owners[n] for n in self._numbers(contact.fields) if n in owners),
-                         None)
-            if owner is None:
-                to_create.append(contact)
-            else:
-                merged.setdefault(owner, {}).update(contact.fields)
-        self.contacts.set_fields(merged.items())
-        report.merged = len(merged)
-        return to_create, list(merged)
+        what to create and the ids of the existing contacts that absorbed the rest.
 
-    @staticmethod
-    def _normalized(fields: dict[str, str]) -> dict[str, str]:
-        """A copy of ``fields`` with valid numbers normalised and invalid ones dropped."""
-        fields = dict(fields)
-        for name in PHONE_FIELDS:
-            if name in fields:
-                number = phone.normalize(fields[name])
+        One pass over what may be 100,000 contacts: each number is normalised once.
+        """
+        normalize = phone.normalize
+        valid: list[tuple[dict[str, str], list[str]]] = []
+        for contact in candidates:
+            fields, numbers = contact.fields, []
+            for name in PHONE_FIELDS:
+                raw = fields.get(name)
+                if raw is None:
+                    continue
+                if fields is contact.fields:
+                    fields = dict(fields)
+                number = normalize(raw)
                 if number is None:
                     del fields[name]
                 else:
                     fields[name] = number
-        return fields
-
-    @staticmethod
-    def _numbers(fields: dict[str, str]) -> list[str]:
-        return [fields[name] for name in PHONE_FIELDS if name in fields]
+                    numbers.append(number)
+            if fields is not contact.fields and not numbers:
+                report.invalid += 1  # it had numbers, and none was valid
+                continue
+            valid.append((fields, numbers))
+        # A contact list serves calls and texts alike, so a number on Do Not
+        # Contact for either is scrubbed.
+        blocked = {number for number, status in self.dnc.listed(
+            {n for _, numbers in valid for n in numbers}).items() if any(status)}
+        kept: list[tuple[dict[str, str], list[str]]] = []
+        seen: set[str] = set()
+        for fields, numbers in valid:
+            if blocked and blocked.intersection(numbers):
+                on_dnc = [name for name in PHONE_FIELDS if fields.get(name) in blocked]
+                for name in on_dnc:
+                    del fields[name]
+                report.dnc += len(on_dnc)
+                numbers = [n for n in numbers if n not in blocked]
+                if not numbers:
+                    continue  # every number it had is on Do Not Contact
+            if seen.intersection(numbers):
+                report.duplicate += 1
+                continue
+            seen.update(numbers)
+            kept.append((fields, numbers))
+        owners = self.contacts.by_number(seen) if seen else {}
+        to_create, merged = [], {}
+        for fields, numbers in kept:
+            owner = next((owners[n] for n in numbers if n in owners), None)
+            if owner is None:
+                to_create.append(Contact(None, fields))
+            else:
+                merged.setdefault(owner, {}).update(fields)
+        if merged:
+            self.contacts.set_fields(merged.items())
+        report.merged = len(merged)
+        return to_create, list(merged)

@@ -8,9 +8,12 @@ from sqlite_utils import Database
 
 
 def _v1_accounts_and_contacts(db: Database) -> None:
+    # data_version goes up with every write call: remembered query results
+    # (store/pages.py) are only used while it has not moved.
     db["accounts"].create(
-        {"id": int, "login": str, "password_hash": str, "created": str},
-        pk="id", not_null={"login", "password_hash", "created"})
+        {"id": int, "login": str, "password_hash": str, "created": str, "data_version": int},
+        pk="id", not_null={"login", "password_hash", "created", "data_version"},
+        defaults={"data_version": 0})
     db["accounts"].create_index(["login"], unique=True)
 
     db["contacts"].create(
@@ -19,8 +22,8 @@ def _v1_accounts_and_contacts(db: Database) -> None:
         foreign_keys=[("account_id", "accounts", "id")])
     db["contacts"].create_index(["account_id", "id"])
 
-    # Every attribute of a contact, standard or extra, is one row: a single
-    # index then serves search by any field and the merge-by-number rule.
+    # Every attribute of a contact, standard or extra, is one row: one index
+    # then serves search by field and the merge-by-number rule.
     db.execute("""
         CREATE TABLE contact_fields (
             contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
@@ -30,6 +33,10 @@ def _v1_accounts_and_contacts(db: Database) -> None:
             PRIMARY KEY (contact_id, name)
         ) WITHOUT ROWID""")
     db["contact_fields"].create_index(["account_id", "name", "value"])
+    # QueryContacts' String is a substring: a trigram index of each contact's
+    # values (rowid = contact id) finds the candidates, contact_fields decides.
+    # The store refreshes it in bulk for the contacts it writes.
+    db.execute("CREATE VIRTUAL TABLE contact_search USING fts5(text, tokenize='trigram')")
 
     db["contact_lists"].create(
         {"id": int, "account_id": int, "name": str, "created": str, "status": str},
