@@ -10,7 +10,7 @@ import base64
 import pytest
 from zeep.exceptions import Fault
 
-from conftest import fault_code
+from conftest import ENVELOPE, fault_code, post
 
 
 def numbers_list(contacts, numbers, name="List", **source):
@@ -234,3 +234,11 @@ def test_base64_file_is_sent_as_php_sends_it(contacts):
     (contact,) = list_contacts(contacts, list_id)
     assert contact.firstName == "Zoë"
     assert base64.b64encode(b"x")  # the encoding itself is zeep's, as it is PHP's
+
+
+def test_an_empty_element_with_a_default_takes_the_default(server, account):
+    """In XSD, <MaxResults/> present but empty is MaxResults' default, 1000."""
+    response = post(server, account, ENVELOPE % (
+        "<svc:QueryContacts><svc:MaxResults></svc:MaxResults><svc:FirstResult/>"
+        "</svc:QueryContacts>"))
+    assert response.status_code == 200, response.text

@@ -83,6 +83,14 @@ class Codec:
             return lambda value: self._spyne_to_text(model, value)
         return str
 
+    def _element_text(self, model: type) -> Callable[[str | None], object]:
+        """An element's text; in XSD an element present but empty takes its default
+        (``<MaxResults/>`` is 1000)."""
+        convert, default = self.from_text(model), model.Attributes.default
+        if default is None:
+            return convert
+        return lambda text: default if not text else convert(text)
+
     # -- reading ------------------------------------------------------------
 
     def read(self, cls: type, element) -> object:
@@ -107,7 +115,7 @@ class Codec:
                 children[key] = (key, member.Attributes.max_occurs > 1, True, member)
             else:
                 children[key] = (key, member.Attributes.max_occurs > 1, False,
-                                 self.from_text(member))
+                                 self._element_text(member))
         any_attribute = getattr(cls, "any_attribute", False)
 
         def read(element):
@@ -160,6 +168,13 @@ class Codec:
         writer(instance, parent, tag)
 
     def _compile_writer(self, cls: type) -> Callable:
+        if not issubclass(cls, ComplexModelBase):  # a simple element (svc:CreatedId)
+            convert = self.to_text(cls)
+
+            def write_simple(value, parent, tag):
+                etree.SubElement(parent, tag).text = convert(value)
+
+            return write_simple
         attributes, children, text_field = [], [], None
         namespace = cls.get_namespace()
         for key, member in cls.get_flat_type_info(cls).items():
