@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import base64
 import binascii
-import io
 import logging
 import os
 import time
-
-from spyne.server.wsgi import WsgiApplication
 
 from .limits import Limits
 from .ratelimit import FailedLogins
 from .services import IMPLEMENTATIONS
 from .soap import application, faults
+from .soap.endpoint import SoapEndpoint
 from .soap.models import PORTS
 from .soap.protocol import fault_document
 from .soap.wsdl import ENTRY, SOAP_PATH, WSDL_PATH, render
@@ -31,6 +29,8 @@ log = logging.getLogger("callfire_soap.access")
 
 DEFAULT_DB = "./callfire.db"
 REALM = "CallFire API"
+SOAP_CONTENT_TYPE = "application/soap+xml; charset=utf-8"
+ACCOUNT_KEY = "callfire_soap.account_id"  # WSGI environ: who the request log names
 # SOAP 1.2's media type, and SOAP 1.1's, which older clients send with 1.2 envelopes
 # too (a SOAP 1.1 envelope then gets its VersionMismatch fault).
 SOAP_MEDIA_TYPES = ("application/soap+xml", "text/xml")
@@ -53,7 +53,7 @@ def _base_url(environ) -> str:
 
 def _fault(start_response, fault: faults.ServiceFault) -> list[bytes]:
     body = fault_document(fault)
-    start_response(fault.http_status, [("Content-Type", "application/soap+xml; charset=utf-8"),
+    start_response(fault.http_status, [("Content-Type", SOAP_CONTENT_TYPE),
                                        ("Content-Length", str(len(body)))])
     return [body]
 
@@ -91,9 +91,8 @@ class CallFireApp:
         self.limits = limits
         self.failed_logins = FailedLogins(limits.auth_failures, limits.auth_window)
         self.ports = {
-            port.path: WsgiApplication(
-                application.build(port, IMPLEMENTATIONS.get(port.name), store, limits),
-                max_content_length=limits.max_body)
+            port.path: SoapEndpoint(
+                application.build(port, IMPLEMENTATIONS.get(port.name), store, limits))
             for port in PORTS
         }
 
@@ -110,7 +109,7 @@ class CallFireApp:
         finally:
             log.info("%s %s %s account=%s %.1fms", environ.get("REQUEST_METHOD"),
                      environ.get("PATH_INFO"), seen.get("status", "-").split(" ")[0],
-                     environ.get(application.ACCOUNT_KEY, "-"),
+                     environ.get(ACCOUNT_KEY, "-"),
                      (time.perf_counter() - started) * 1000)
 
     def _route(self, environ, start_response):
@@ -148,10 +147,11 @@ class CallFireApp:
             body = self._read_body(environ)
         except faults.ServiceFault as fault:
             return _fault(start_response, fault)
-        environ["wsgi.input"] = io.BytesIO(body)
-        environ["CONTENT_LENGTH"] = str(len(body))
-        environ[application.ACCOUNT_KEY] = account_id
-        return port(environ, start_response)
+        environ[ACCOUNT_KEY] = account_id
+        status, document = port.handle(body, account_id)
+        start_response(status, [("Content-Type", SOAP_CONTENT_TYPE),
+                                ("Content-Length", str(len(document)))])
+        return [document]
 
     def _read_body(self, environ) -> bytes:
         """The whole body; a fault when it is over the limit (not read past it)."""

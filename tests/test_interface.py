@@ -51,7 +51,7 @@ def test_spyne_parses_exactly_what_the_wsdl_serves(tmp_path):
     spyne_side = {}
     for wsgi in app.ports.values():
         protocol = wsgi.app.in_protocol
-        for element, (descriptor,) in protocol._methods_by_element().items():
+        for element, descriptor in protocol._methods_by_element().items():
             operation = descriptor.udd["operation"]
             out = descriptor.out_message.Attributes
             spyne_side[wsgi.app.name + "Port", operation.name] = (

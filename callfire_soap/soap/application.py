@@ -5,6 +5,7 @@ and output elements, name and ``soapAction`` come from ``wsdl/``.  A service
 implementation supplies the operations it has built; the rest answer
 NOT_IMPLEMENTED.  Each call runs in one store transaction for the
 authenticated account, and domain errors become faults here, in one place.
+``soap.endpoint`` carries requests to it.
 """
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ from .wsdl import Operation, Port
 
 log = logging.getLogger(__name__)
 
-ACCOUNT_KEY = "callfire_soap.account_id"  # WSGI environ key set by the auth layer
 READ_ONLY_PREFIXES = ("Get", "Query")     # every other operation may write
 
 Handler = Callable  # (Session, request) -> response model instance, or None
@@ -37,14 +37,13 @@ class CallFireApplication(Application):
                          out_protocol=CallFireSoap12(VALIDATOR, limits))
         self.store = store
 
-    def call_wrapper(self, ctx):
-        operation: Operation = ctx.descriptor.udd["operation"]
-        account_id = ctx.transport.req_env[ACCOUNT_KEY]
+    def run(self, descriptor, account_id: int, request):
+        """Run one operation for one account, in one store transaction."""
+        operation: Operation = descriptor.udd["operation"]
         writes = not operation.name.startswith(READ_ONLY_PREFIXES)
         try:
             with self.store.session(account_id, write=writes) as session:
-                ctx.udc = session
-                return super().call_wrapper(ctx)
+                return descriptor.function(session, request)
         except CallFireError as error:
             raise faults.from_error(error)
         except Fault:
@@ -55,10 +54,10 @@ class CallFireApplication(Application):
 
 
 def _method(operation: Operation, handler: Handler | None):
-    def call(ctx, request):
+    def call(session, request):
         if handler is None:
             raise faults.not_implemented(operation.name)
-        return handler(ctx.udc, request)
+        return handler(session, request)
 
     call.__name__ = operation.name
     returns = None if operation.output_element is None \

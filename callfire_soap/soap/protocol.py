@@ -52,7 +52,7 @@ def write_fault(parent: etree._Element, fault: faults.ServiceFault) -> None:
 
 
 def fault_document(fault: faults.ServiceFault) -> bytes:
-    """A whole fault envelope, for requests refused before Spyne reads them."""
+    """A whole fault envelope."""
     envelope = etree.Element(ENV + "Envelope", nsmap=RESPONSE_NSMAP)
     write_fault(etree.SubElement(envelope, ENV + "Body"), fault)
     return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
@@ -117,85 +117,57 @@ class CallFireSoap12(Soap12):
 
     # -- reading the request ------------------------------------------------
 
-    def create_in_document(self, ctx, charset=None):
-        ctx.in_document = parse(b"".join(ctx.in_string), self.limits.max_depth,
-                                self.limits.max_nodes)
-
-    def decompose_incoming_envelope(self, ctx, message=Soap12.REQUEST):
-        envelope = ctx.in_document
+    def read_request(self, body: bytes) -> tuple[object, object]:
+        """The operation a request body asks for (its Spyne descriptor), and its
+        input read into the operation's model; a BAD_REQUEST fault otherwise."""
+        envelope = parse(body, self.limits.max_depth, self.limits.max_nodes)
         if envelope.tag == "{%s}Envelope" % NS_SOAP11_ENV:
             raise faults.version_mismatch()
         if envelope.tag != "{%s}Envelope" % NS_SOAP12_ENV:
             raise faults.bad_request("the document is not a SOAP 1.2 Envelope")
-        header = envelope.find("{%s}Header" % NS_SOAP12_ENV)
-        body = envelope.find("{%s}Body" % NS_SOAP12_ENV)
-        if body is None:
+        body_element = envelope.find("{%s}Body" % NS_SOAP12_ENV)
+        if body_element is None:
             raise faults.bad_request("the SOAP Envelope has no Body")
-        entries = [child for child in body if isinstance(child.tag, str)]
+        entries = [child for child in body_element if isinstance(child.tag, str)]
         if len(entries) != 1:
             raise faults.bad_request("the SOAP Body must hold exactly one element, "
                                      "found %d" % len(entries))
         request = entries[0]
-        descriptors = self._methods_by_element().get(request.tag)
-        if descriptors is None:
+        descriptor = self._methods_by_element().get(request.tag)
+        if descriptor is None:
             raise faults.bad_request("unknown operation: %s does not take %s"
                                      % (self.app.name, request.tag))
-        _lenient(request, descriptors[0].in_message)
+        _lenient(request, descriptor.in_message)
         try:
             self.schema.assertValid(request)
         except etree.DocumentInvalid as e:
             raise faults.bad_request("the request breaks the schema: %s" % e,
                                      detail="line %s" % e.error_log.last_error.line)
-        ctx.in_header_doc = None if header is None else list(header)
-        ctx.in_body_doc = request
-        ctx.method_request_string = request.tag
+        return descriptor, self.codec.read(descriptor.in_message, request)
 
     def _methods_by_element(self) -> dict:
         """Operations by their input element: how a document/literal request names one."""
         if self._by_element is None:
             self._by_element = {
-                descriptor.udd["operation"].input_element: [descriptor]
+                descriptor.udd["operation"].input_element: descriptor
                 for descriptors in self.app.interface.service_method_map.values()
                 for descriptor in descriptors}
         return self._by_element
 
-    def get_call_handles(self, ctx):
-        return self._methods_by_element().get(ctx.method_request_string, [])
-
-    def complex_from_element(self, ctx, cls, elt):
-        return self.codec.read(cls, elt)
-
     # -- writing the response -----------------------------------------------
 
-    def serialize(self, ctx, message):
-        """Every answer is bare: one body element, a fault, or nothing."""
+    def response_document(self, descriptor, result) -> bytes:
+        """The answer: the output element, or an empty Body where the WSDL's
+        output message is empty."""
         envelope = etree.Element(ENV + "Envelope", nsmap=RESPONSE_NSMAP)
         body = etree.SubElement(envelope, ENV + "Body")
-        if ctx.out_error is not None:
-            self.fault_to_parent(ctx, None, ctx.out_error, body, None)
-        elif not ctx.descriptor.udd["empty_output"]:
-            cls = ctx.descriptor.out_message
+        if not descriptor.udd["empty_output"]:
+            cls = descriptor.out_message
             try:
-                self.to_parent(ctx, cls, ctx.out_object[0], body,
-                               cls.Attributes.sub_ns, cls.Attributes.sub_name)
+                self.codec.write(cls, result, body, "{%s}%s" % (
+                    cls.Attributes.sub_ns, cls.Attributes.sub_name))
             except Exception:
                 log.exception("%s: the response could not be written",
-                              ctx.descriptor.udd["operation"].name)
-                fault = faults.unwritable_response()
-                body.clear()
-                write_fault(body, fault)
-                ctx.transport.resp_code = fault.http_status
-        ctx.out_document = envelope
-        ctx.out_body_doc = body
-
-    def complex_to_parent(self, ctx, cls, inst, parent, ns, name=None, **_):
-        attributes = cls.Attributes
-        tag = "{%s}%s" % (attributes.sub_ns or ns, attributes.sub_name or name
-                          or cls.get_type_name())
-        self.codec.write(cls, inst, parent, tag)
-
-    def fault_to_parent(self, ctx, cls, inst, parent, ns, **_):
-        write_fault(parent, faults.from_fault(inst))
-
-    def fault_to_http_response_code(self, fault):
-        return faults.from_fault(fault).http_status
+                              descriptor.udd["operation"].name)
+                raise faults.unwritable_response()
+        return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")

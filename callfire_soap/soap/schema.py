@@ -8,7 +8,6 @@ is supported; anything else fails loudly at start-up.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from pathlib import Path
 
 from lxml import etree
