@@ -156,10 +156,12 @@ def main(argv: list[str] | None = None) -> int:
             context = runs.Context(base=base, floor_url=floor_url, db=db,
                                    duration=args.duration, server_pid=server.pid,
                                    large=args.large)
-            for name, scenario in runs.SCENARIOS.items():
-                if name in scenarios:
-                    rows.extend(scenario(context))
-    print_table(rows)
+            try:
+                for name, scenario in runs.SCENARIOS.items():
+                    if name in scenarios:
+                        rows.extend(scenario(context))
+            finally:  # what was measured is shown even if a later scenario fails
+                print_table(rows)
     return 0
 
 

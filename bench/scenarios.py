@@ -6,6 +6,7 @@ not what is being measured; every measured request goes over HTTP.
 from __future__ import annotations
 
 import base64
+import hashlib
 import statistics
 import time
 from dataclasses import dataclass
@@ -16,7 +17,17 @@ from . import load
 from .__main__ import AUTH, ENVELOPE, PeakMemory, Row, soap
 
 ACCOUNT_ID = 1  # the account `serve` creates on a fresh database
-FIRST_NAMES = ["Ann", "Bob", "Cy", "Dee", "Eve", "Fay", "Gus", "Hal"]
+FIRST_NAMES = ["Ann", "Bob", "Carla", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jamal",
+               "Kofi", "Lena", "Mateo", "Nora", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tara"]
+LAST_NAMES = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
+              "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson",
+              "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson",
+              "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson"]
+
+
+def external_id(i: int) -> str:
+    """The id a CRM would have given contact ``i``: what integrations search by."""
+    return hashlib.blake2b(b"%d" % i, digest_size=6).hexdigest()
 
 
 @dataclass
@@ -41,9 +52,11 @@ def seed(context: Context, total: int) -> None:
         batch = range(context.seeded, min(total, context.seeded + 100_000))
         with store.session(ACCOUNT_ID, write=True) as session:
             session.contacts.create([{
-                "firstName": FIRST_NAMES[i % len(FIRST_NAMES)], "lastName": "Name%07d" % i,
+                "firstName": FIRST_NAMES[i % len(FIRST_NAMES)],
+                "lastName": LAST_NAMES[i * 7 % len(LAST_NAMES)],
                 "homePhone": "1%03d555%04d" % (200 + i // 10_000 % 800, i % 10_000),
-                "zipcode": "%05d" % (i % 100_000)} for i in batch])
+                "zipcode": "%05d" % (i * 37 % 100_000), "externalId": external_id(i),
+                "externalSystem": "NATION_BUILDER"} for i in batch])
         context.seeded = batch.stop
 
 
@@ -99,10 +112,10 @@ def import_list(context: Context) -> list[Row]:
     return rows
 
 
-def _query_p50(context: Context) -> tuple[load.Result, int]:
-    target = context.seeded // 2
-    body = ENVELOPE % ("<svc:QueryContacts><svc:Field>lastName</svc:Field>"
-                       "<svc:String>Name%07d</svc:String></svc:QueryContacts>" % target)
+def _query_p50(context: Context) -> tuple[load.Result, str]:
+    target = external_id(context.seeded // 2)
+    body = ENVELOPE % ("<svc:QueryContacts><svc:Field>externalId</svc:Field>"
+                       "<svc:String>%s</svc:String></svc:QueryContacts>" % target)
     return load.run(context.contact_url, body, AUTH, 1, max(3, context.duration // 2)), target
 
 
@@ -112,9 +125,10 @@ def query_contacts(context: Context) -> list[Row]:
     seed(context, context.large)
     large, _ = _query_p50(context)
     return [
-        Row("QueryContacts Field/String, 10,000 contacts, 1 conn",
+        Row("QueryContacts externalId/String, 10,000 contacts, 1 conn",
             "p50 %s, p99 %s" % (_ms(small.p50_ms), _ms(small.p99_ms)), "(baseline)"),
-        Row("QueryContacts Field/String, %s contacts, 1 conn" % format(context.seeded, ","),
+        Row("QueryContacts externalId/String, %s contacts, 1 conn"
+            % format(context.seeded, ","),
             "p50 %s, p99 %s (%.1fx the 10,000 figure)" % (
                 _ms(large.p50_ms), _ms(large.p99_ms), large.p50_ms / small.p50_ms),
             "p50 <= 5 ms and <= 2x"),
@@ -125,8 +139,8 @@ def paging(context: Context) -> list[Row]:
     seed(context, context.large)
     timings = []
     for first in range(0, context.seeded, 1000):
-        body = ENVELOPE % ("<svc:QueryContacts><svc:MaxResults>1000</svc:MaxResults>"
-                           "<svc:FirstResult>%d</svc:FirstResult></svc:QueryContacts>" % first)
+        body = ("<svc:QueryContacts><svc:MaxResults>1000</svc:MaxResults>"
+                "<svc:FirstResult>%d</svc:FirstResult></svc:QueryContacts>" % first)
         started = time.perf_counter()
         soap(context.contact_url, body)
         timings.append((time.perf_counter() - started) * 1000)

@@ -129,25 +129,33 @@ class Contacts:
             where.append("c.id IN (SELECT contact_id FROM contact_list_members "
                          "WHERE list_id = ?)")
             params.append(list_id)
-        if field_name or text:
-            match, match_params = ["f.account_id = ?"], [self.account_id]
-            if field_name:
-                match.append("f.name = ?")
-                match_params.append(field_name)
-            if text:
-                if len(text) >= TRIGRAM:  # narrowed by the index, then checked exactly
-                    match.append("f.contact_id IN (SELECT rowid FROM contact_search "
-                                 "WHERE contact_search MATCH ?)")
-                    match_params.append('"%s"' % text.replace('"', '""'))
-                match.append("instr(casefold(f.value), ?) > 0")
-                match_params.append(text.casefold())
-            else:
-                match.append("f.value != ''")
-            where.append("c.id IN (SELECT f.contact_id FROM contact_fields f WHERE %s)"
-                         % " AND ".join(match))
-            params.extend(match_params)
-        sql_where = " AND ".join(where)
-        query, version = (list_id, field_name, text), self._data_version()
+        if text:
+            field_sql = "f.name = ? AND " if field_name else ""
+            where.append("EXISTS (SELECT 1 FROM contact_fields f WHERE f.contact_id = c.id "
+                         "AND %sinstr(casefold(f.value), ?) > 0)" % field_sql)
+            params.extend(([field_name] if field_name else []) + [text.casefold()])
+            if len(text) >= TRIGRAM:
+                # The trigram index names the candidates; the condition above decides.
+                # One pass gives both the page and the total: the match is paid once.
+                where.insert(0, "c.id IN (SELECT rowid FROM contact_search "
+                                "WHERE contact_search MATCH ?)")
+                params.insert(0, '"%s"' % text.replace('"', '""'))
+                matches = [row[0] for row in self.db.execute(
+                    "SELECT c.id FROM contacts c WHERE %s ORDER BY c.id"
+                    % " AND ".join(where), params)]
+                return Page(len(matches), self.load(matches[first:first + limit]))
+        elif field_name:
+            where.append("c.id IN (SELECT contact_id FROM contact_fields WHERE "
+                         "account_id = ? AND name = ? AND value != '')")
+            params.extend([self.account_id, field_name])
+        return self._paged(" AND ".join(where), params, (list_id, field_name, text),
+                           first, limit)
+
+    def _paged(self, sql_where: str, params: list, query: tuple, first: int,
+               limit: int) -> Page[Contact]:
+        """One page of contacts ``sql_where`` selects, starting from the nearest page
+        end this process remembers for the query (store/pages.py), not from row 0."""
+        version = self._data_version()
         remembered = self.marks.get(self.account_id, query, version)
         if remembered is None:
             total = self.db.execute(
