@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -70,24 +71,30 @@ def parse_csv(data: bytes) -> list[Contact]:
         raise InvalidRequest("File line %d holds U+%04X, a character XML cannot carry"
                              % (text.count("\n", 0, bad.start()) + 1, ord(bad.group())))
     reader = csv.reader(io.StringIO(text, newline=""))  # \r, \n and \r\n all end a row
+    rows = (row for row in reader if "".join(row).strip())  # one pass, row by row
     try:
-        rows = [row for row in reader if any(cell.strip() for cell in row)]
+        first = next(rows, None)
+        if first is None:
+            raise InvalidRequest("the File holds no rows")
+        header = [cell.strip() for cell in first]
+        if not any(cell.lower() in _KNOWN for cell in header):
+            # No header: the default column layout, one number per row.
+            return [Contact(None, {"homePhone": row[0].strip()})
+                    for row in itertools.chain([first], rows) if row[0].strip()]
+        columns = [(i, _KNOWN.get(cell.lower(), _attribute_name(cell)))
+                   for i, cell in enumerate(header) if cell]
+        contacts = []
+        for line, row in enumerate(rows, start=2):
+            fields = {}
+            for i, name in columns:
+                if i < len(row):
+                    value = row[i].strip()
+                    if value:
+                        fields[name] = value
+            ident = fields.pop("id", None)
+            if ident is not None and not (ident.isascii() and ident.isdigit()):
+                raise InvalidRequest("File row %d: id %r is not a number" % (line, ident))
+            contacts.append(Contact(int(ident) if ident else None, fields))
+        return contacts
     except csv.Error as e:
         raise InvalidRequest("File line %d is not CSV: %s" % (reader.line_num, e))
-    if not rows:
-        raise InvalidRequest("the File holds no rows")
-    header = [cell.strip() for cell in rows[0]]
-    if not any(cell.lower() in _KNOWN for cell in header):
-        # No header: the default column layout, one number per row.
-        return [Contact(None, {"homePhone": row[0].strip()}) for row in rows if row[0].strip()]
-    columns = [_KNOWN.get(cell.lower(), _attribute_name(cell)) if cell else None
-               for cell in header]
-    contacts = []
-    for line, row in enumerate(rows[1:], start=2):
-        fields = {name: value.strip() for name, value in zip(columns, row)
-                  if name and value.strip()}
-        ident = fields.pop("id", None)
-        if ident is not None and not (ident.isascii() and ident.isdigit()):
-            raise InvalidRequest("File row %d: id %r is not a number" % (line, ident))
-        contacts.append(Contact(int(ident) if ident else None, fields))
-    return contacts

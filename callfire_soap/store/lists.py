@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from . import phone
-from .contacts import PHONE_FIELDS, Contact, Contacts, Page, id_json, now, page_bounds
+from .contacts import PHONE_FIELDS, Contacts, Page, id_json, now, page_bounds
 from .dnc import DncLists
 from .errors import NotFound
 from .imports import ContactSource
@@ -108,11 +108,11 @@ class ContactLists:
             members = self._require([c.id for c in named])
             self.contacts.set_fields((c.id, c.fields) for c in named)
             report.existing = len(members)
-            new = [c for c in candidates if c.id is None]
+            new = [c.fields for c in candidates if c.id is None]
             if validate:
                 new, merged_ids = self._safeguards(new, report)
                 members.extend(merged_ids)
-            members.extend(self.contacts.create([c.fields for c in new]))
+            members.extend(self.contacts.create(new))
             report.added = len(new)
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO contact_list_members (list_id, contact_id) VALUES (?, ?)",
@@ -129,22 +129,23 @@ class ContactLists:
             raise NotFound("Contact", missing[0])
         return list(dict.fromkeys(ids))
 
-    def _safeguards(self, candidates: list[Contact],
-                    report: ImportReport) -> tuple[list[Contact], list[int]]:
+    def _safeguards(self, candidates: list[dict[str, str]],
+                    report: ImportReport) -> tuple[list[dict[str, str]], list[int]]:
         """Scrub invalid, Do Not Contact and duplicate numbers, merge conflicts; returns
-        what to create and the ids of the existing contacts that absorbed the rest.
+        the fields of the contacts to create and the ids of the existing contacts that
+        absorbed the rest.
 
         One pass over what may be 100,000 contacts: each number is normalised once.
         """
         normalize = phone.normalize
         valid: list[tuple[dict[str, str], list[str]]] = []
-        for contact in candidates:
-            fields, numbers = contact.fields, []
+        for given in candidates:
+            fields, numbers = given, []
             for name in PHONE_FIELDS:
                 raw = fields.get(name)
                 if raw is None:
                     continue
-                if fields is contact.fields:
+                if fields is given:
                     fields = dict(fields)
                 number = normalize(raw)
                 if number is None:
@@ -152,7 +153,7 @@ class ContactLists:
                 else:
                     fields[name] = number
                     numbers.append(number)
-            if fields is not contact.fields and not numbers:
+            if fields is not given and not numbers:
                 report.invalid += 1  # it had numbers, and none was valid
                 continue
             valid.append((fields, numbers))
@@ -171,20 +172,21 @@ class ContactLists:
                 numbers = [n for n in numbers if n not in blocked]
                 if not numbers:
                     continue  # every number it had is on Do Not Contact
-            if seen.intersection(numbers):
+            if not seen.isdisjoint(numbers):
                 report.duplicate += 1
                 continue
             seen.update(numbers)
             kept.append((fields, numbers))
         owners = self.contacts.by_number(seen) if seen else {}
+        if not owners:  # nothing to merge into: the usual case of a fresh import
+            return [fields for fields, _ in kept], []
         to_create, merged = [], {}
         for fields, numbers in kept:
             owner = next((owners[n] for n in numbers if n in owners), None)
             if owner is None:
-                to_create.append(Contact(None, fields))
+                to_create.append(fields)
             else:
                 merged.setdefault(owner, {}).update(fields)
-        if merged:
-            self.contacts.set_fields(merged.items())
+        self.contacts.set_fields(merged.items())
         report.merged = len(merged)
         return to_create, list(merged)

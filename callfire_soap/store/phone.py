@@ -11,7 +11,7 @@ def normalize(number: str) -> str | None:
     Punctuation is ignored and a 10-digit number gets the country code 1;
     area code and exchange must not start with 0 or 1.
     """
-    digits = _SEPARATORS.sub("", number)
+    digits = number if number.isdigit() else _SEPARATORS.sub("", number)
     if len(digits) == 10:
         digits = "1" + digits
     return digits if _NANP.fullmatch(digits) else None
