@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import threading
 
 from lxml import etree
 
@@ -30,18 +31,15 @@ def parse(body: bytes, max_depth: int, max_nodes: int) -> etree._Element:
 
     ``max_nodes`` bounds elements and attributes together: memory goes with both.
     """
-    too_many = faults.bad_request("the request has more than %d elements and attributes"
-                                  % max_nodes)
     if not body.strip():
         raise faults.bad_request("the request body is empty")
     if body.startswith(b"<!DOCTYPE", _PROLOG.match(body).end()):
         raise faults.bad_request("DOCTYPE declarations are not allowed")
     if body.count(b"=") > max_nodes:
-        raise too_many
-    parser = etree.XMLPullParser(
-        events=("start", "end"), encoding="utf-8", resolve_entities=False, no_network=True,
-        load_dtd=False, dtd_validation=False, huge_tree=True, remove_comments=True,
-        remove_pis=True)
+        raise _too_many(max_nodes)
+    if len(body) <= CHUNK:  # the usual request: parsed whole, then measured
+        return _parse_small(body, max_depth, max_nodes)
+    parser = etree.XMLPullParser(events=("start", "end"), **_PARSER_OPTIONS)
     utf8 = codecs.getincrementaldecoder("utf-8")()
     depth = nodes = 0
     try:
@@ -56,13 +54,55 @@ def parse(body: bytes, max_depth: int, max_nodes: int) -> etree._Element:
                 depth += 1
                 nodes += 1 + len(element.attrib)
                 if depth > max_depth:
-                    raise faults.bad_request("the request nests elements deeper than %d"
-                                             % max_depth)
+                    raise _too_deep(max_depth)
                 if nodes > max_nodes:
-                    raise too_many
+                    raise _too_many(max_nodes)
         return parser.close()
     except UnicodeDecodeError as e:
         raise faults.bad_request("the request is not UTF-8: %s at byte %d"
                                  % (e.reason, start + e.start))
     except etree.XMLSyntaxError as e:
         raise faults.bad_request("the request is not well-formed XML: %s" % e)
+
+
+_PARSER_OPTIONS = dict(encoding="utf-8", resolve_entities=False, no_network=True,
+                       load_dtd=False, dtd_validation=False, huge_tree=True,
+                       remove_comments=True, remove_pis=True)
+_parsers = threading.local()  # an lxml parser serves one thread at a time
+
+
+def _parse_small(body: bytes, max_depth: int, max_nodes: int) -> etree._Element:
+    """A body of at most one CHUNK: its whole tree is small, so it is built first
+    and measured after, without the pull parser's per-element events."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise faults.bad_request("the request is not UTF-8: %s at byte %d"
+                                 % (e.reason, e.start))
+    parser = getattr(_parsers, "parser", None)
+    if parser is None:
+        parser = _parsers.parser = etree.XMLParser(**_PARSER_OPTIONS)
+    try:
+        root = etree.fromstring(body, parser)
+    except etree.XMLSyntaxError as e:
+        raise faults.bad_request("the request is not well-formed XML: %s" % e)
+    nodes, level = 0, [root]
+    for depth in range(1, max_depth + 2):
+        if not level:
+            return root
+        if depth > max_depth:
+            raise _too_deep(max_depth)
+        nodes += sum(1 + len(element.attrib) for element in level)
+        if nodes > max_nodes:
+            raise _too_many(max_nodes)
+        level = [child for element in level for child in element]
+    return root
+
+
+def _too_deep(max_depth: int) -> faults.ServiceFault:
+    return faults.bad_request("the request nests elements deeper than %d" % max_depth)
+
+
+def _too_many(max_nodes: int) -> faults.ServiceFault:
+    return faults.bad_request("the request has more than %d elements and attributes"
+                              % max_nodes)
