@@ -15,6 +15,7 @@ import logging
 import os
 import time
 
+from .accesslog import AccessLog
 from .limits import Limits
 from .ratelimit import FailedLogins
 from .services import IMPLEMENTATIONS
@@ -25,7 +26,6 @@ from .soap.protocol import fault_document
 from .soap.wsdl import ENTRY, SOAP_PATH, WSDL_PATH, render
 from .store import Store
 
-log = logging.getLogger("callfire_soap.access")
 
 DEFAULT_DB = "./callfire.db"
 REALM = "CallFire API"
@@ -86,9 +86,11 @@ def _credentials(environ) -> tuple[str, str] | None:
 class CallFireApp:
     """The whole server as one WSGI callable."""
 
-    def __init__(self, store: Store, limits: Limits = Limits()):
+    def __init__(self, store: Store, limits: Limits = Limits(),
+                 access_log: AccessLog | None = None):
         self.store = store
         self.limits = limits
+        self.access_log = access_log or AccessLog()
         self.failed_logins = FailedLogins(limits.auth_failures, limits.auth_window)
         self.ports = {
             port.path: SoapEndpoint(
@@ -107,10 +109,10 @@ class CallFireApp:
         try:
             return self._route(environ, recording_start_response)
         finally:
-            log.info("%s %s %s account=%s %.1fms", environ.get("REQUEST_METHOD"),
-                     environ.get("PATH_INFO"), seen.get("status", "-").split(" ")[0],
-                     environ.get(ACCOUNT_KEY, "-"),
-                     (time.perf_counter() - started) * 1000)
+            self.access_log.request(environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"),
+                                    seen.get("status", "-").split(" ")[0],
+                                    environ.get(ACCOUNT_KEY, "-"),
+                                    (time.perf_counter() - started) * 1000)
 
     def _route(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
