@@ -27,7 +27,7 @@ _PHONE_VALUE = re.compile(r"[a-zA-Z_]+|\+?[0-9]+")
 T = TypeVar("T")
 
 
-@dataclass
+@dataclass(slots=True)
 class Contact:
     id: int | None
     fields: dict[str, str] = field(default_factory=dict)

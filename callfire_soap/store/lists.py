@@ -135,25 +135,25 @@ class ContactLists:
         the fields of the contacts to create and the ids of the existing contacts that
         absorbed the rest.
 
-        One pass over what may be 100,000 contacts: each number is normalised once.
+        One pass over what may be 100,000 contacts: each number is normalised once,
+        in the field dicts given (they are the request's own).
         """
         normalize = phone.normalize
         valid: list[tuple[dict[str, str], list[str]]] = []
-        for given in candidates:
-            fields, numbers = given, []
+        for fields in candidates:  # fresh from the request: normalised in place
+            numbers, had_numbers = [], False
             for name in PHONE_FIELDS:
                 raw = fields.get(name)
                 if raw is None:
                     continue
-                if fields is given:
-                    fields = dict(fields)
+                had_numbers = True
                 number = normalize(raw)
                 if number is None:
                     del fields[name]
                 else:
                     fields[name] = number
                     numbers.append(number)
-            if fields is not given and not numbers:
+            if had_numbers and not numbers:
                 report.invalid += 1  # it had numbers, and none was valid
                 continue
             valid.append((fields, numbers))
