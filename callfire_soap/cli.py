@@ -38,7 +38,7 @@ def serve(args: argparse.Namespace) -> int:
     print("WSDL: http://%s:%d%s%s" % (args.host, args.port, WSDL_PATH, ENTRY), flush=True)
     Granian("callfire_soap.app:app_from_environment", factory=True,
             address=args.host, port=args.port, interface=Interfaces.WSGI,
-            workers=args.workers, blocking_threads=8, websockets=False,
+            workers=args.workers, blocking_threads=args.threads, websockets=False,
             log_access=False).serve()
     return 0
 
@@ -66,6 +66,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address (default %(default)s)")
     p.add_argument("--port", type=int, default=8080, help="port (default %(default)s)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--threads", type=int, default=1,
+                   help="request threads per worker (default 1): more let a slow request "
+                        "(a large import) wait beside quick ones, at the cost of throughput "
+                        "and latency under load, as Python threads share one core")
     p.add_argument("--max-body", type=int, default=Limits.max_body,
                    help="largest request body in bytes (default %(default)s)")
     p.add_argument("--max-depth", type=int, default=Limits.max_depth,
