@@ -31,10 +31,11 @@ Handler = Callable  # (Session, request) -> response model instance, or None
 
 class CallFireApplication(Application):
     def __init__(self, port: Port, services: list, store: Store, limits: Limits):
+        # One protocol reads requests and writes answers (soap.endpoint uses it
+        # both ways); Spyne fills the unused out-protocol slot with a bare one.
         super().__init__(services, tns="http://api.callfire.com/service/wsdl",
                          name=port.name.removesuffix("Port"),
-                         in_protocol=CallFireSoap12(VALIDATOR, limits),
-                         out_protocol=CallFireSoap12(VALIDATOR, limits))
+                         in_protocol=CallFireSoap12(VALIDATOR, limits))
         self.store = store
 
     def run(self, descriptor, account_id: int, request):

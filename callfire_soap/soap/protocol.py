@@ -5,10 +5,10 @@ requests are validated against the *served* XSD (Spyne's own validator ends
 in plain-text 500s and knows nothing of ``ref=`` namespaces); models are read
 and written by ``soap.codec`` (``ref=`` namespaces, ``anyAttribute`` extras,
 ``xs:list`` values, schema defaults); empty output messages give an empty
-``Body``; faults are SOAP 1.2 with CallFire's ``ServiceFaultInfo`` detail and
-the HTTP status of the SOAP 1.2 binding; unparsable bodies and SOAP 1.1
-envelopes get faults instead of exceptions; a response that cannot be written
-is a Receiver fault with HTTP 500, not a 200.
+``Body``; faults are SOAP 1.2 with CallFire's ``ServiceFaultInfo`` detail;
+unparsable bodies and SOAP 1.1 envelopes get faults instead of exceptions; a
+response that cannot be written is a Receiver fault, not a 200.
+``soap.endpoint`` calls ``read_request`` and ``response_document``.
 """
 from __future__ import annotations
 
@@ -30,7 +30,6 @@ from .schema import SpaceList
 ENV = "{%s}" % NS_SOAP12_ENV
 SVC = "{%s}" % NS_SVC
 RESPONSE_NSMAP = {"env": NS_SOAP12_ENV, "svc": NS_SVC, "data": NS_DATA}
-
 
 log = logging.getLogger(__name__)
 
