@@ -106,22 +106,28 @@ class Contacts:
 
     def load(self, ids: list[int]) -> list[Contact]:
         """This account's contacts among ``ids``, in the order given."""
-        found = {row[0]: Contact(row[0]) for row in self.db.execute(
-            "SELECT id FROM contacts WHERE account_id = ? AND id IN "
-            "(SELECT value FROM json_each(?))", [self.account_id, id_json(ids)])}
+        found = {contact_id: Contact(contact_id) for contact_id in self._mine(ids)}
         for contact_id, name, value in self.db.execute(
                 "SELECT contact_id, name, value FROM contact_fields WHERE contact_id IN "
                 "(SELECT value FROM json_each(?))", [id_json(found)]):
             found[contact_id].fields[name] = value
         return [found[i] for i in ids if i in found]
 
-    def missing(self, ids: Iterable[int]) -> list[int]:
-        """Those of ``ids`` that are not contacts of this account."""
+    def require(self, ids: Iterable[int]) -> list[int]:
+        """``ids`` without repeats, if all are contacts of this account; otherwise
+        NOT_FOUND naming the first that is not (another account's included)."""
         ids = list(dict.fromkeys(ids))
-        present = {row[0] for row in self.db.execute(
+        mine = self._mine(ids)
+        missing = next((i for i in ids if i not in mine), None)
+        if missing is not None:
+            raise NotFound("Contact", missing)
+        return ids
+
+    def _mine(self, ids: Iterable[int]) -> set[int]:
+        """Those of ``ids`` that are contacts of this account."""
+        return {row[0] for row in self.db.execute(
             "SELECT id FROM contacts WHERE account_id = ? AND id IN "
             "(SELECT value FROM json_each(?))", [self.account_id, id_json(ids)])}
-        return [i for i in ids if i not in present]
 
     def query(self, list_id: int | None = None, field_name: str | None = None,
               text: str | None = None, first: int | None = None,
@@ -228,9 +234,7 @@ class Contacts:
             if contact.id is None:
                 raise InvalidRequest("Contact %d has no id: UpdateContacts changes "
                                      "existing contacts only" % position)
-        missing = self.missing(c.id for c in contacts)
-        if missing:
-            raise NotFound("Contact", missing[0])
+        self.require(c.id for c in contacts)
         self.set_fields((c.id, c.fields) for c in contacts)
 
     def set_fields(self, changes: Iterable[tuple[int, dict[str, str]]]) -> None:
@@ -274,8 +278,7 @@ class Contacts:
 
     def remove(self, ids: list[int]) -> None:
         """Delete contacts (they leave their lists); unknown ids are ignored."""
-        missing = set(self.missing(ids))
-        mine = id_json(i for i in ids if i not in missing)  # the index is not per account
+        mine = id_json(self._mine(ids))  # the search index is not per account
         self.db.execute("DELETE FROM contact_search WHERE rowid IN "
                         "(SELECT value FROM json_each(?))", [mine])
         self.db.execute("DELETE FROM contacts WHERE id IN (SELECT value FROM json_each(?))",

@@ -101,11 +101,11 @@ class ContactLists:
         report = ImportReport(list_id)
         existing_ids, candidates = source.resolve()
         if existing_ids is not None:
-            members = self._require(existing_ids)
+            members = self.contacts.require(existing_ids)
             report.existing = len(members)
         else:
             named = [c for c in candidates if c.id is not None]
-            members = self._require([c.id for c in named])
+            members = self.contacts.require(c.id for c in named)
             self.contacts.set_fields((c.id, c.fields) for c in named)
             report.existing = len(members)
             new = [c.fields for c in candidates if c.id is None]
@@ -122,12 +122,6 @@ class ContactLists:
                  report.added, report.merged, report.existing, report.invalid,
                  report.duplicate, report.dnc)
         return report
-
-    def _require(self, ids: list[int]) -> list[int]:
-        missing = self.contacts.missing(ids)
-        if missing:
-            raise NotFound("Contact", missing[0])
-        return list(dict.fromkeys(ids))
 
     def _safeguards(self, candidates: list[dict[str, str]],
                     report: ImportReport) -> tuple[list[dict[str, str]], list[int]]:
