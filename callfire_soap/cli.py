@@ -1,15 +1,17 @@
-"""The command line: ``serve`` and ``account create``."""
+"""The command line: ``serve``, ``account create``, ``sim advance`` and ``sim now``."""
 from __future__ import annotations
 
 import argparse
 import os
 import secrets
 import sys
+from datetime import datetime, timezone
 
 from .app import DEFAULT_DB
 from .limits import Limits
 from .soap.wsdl import ENTRY, WSDL_PATH
 from .store import CallFireError, Store
+from .store.clock import DEFAULT_SPEED
 
 
 def _first_account(store: Store) -> None:
@@ -30,7 +32,11 @@ def serve(args: argparse.Namespace) -> int:
     from granian import Granian
     from granian.constants import Interfaces
 
-    _first_account(Store(args.db))
+    store = Store(args.db)
+    _first_account(store)
+    started = store.clock.start(args.sim_speed)
+    print("Simulation clock: %s, %g times real time" % (
+        datetime.fromtimestamp(started, timezone.utc).isoformat(), args.sim_speed), flush=True)
     os.environ["CALLFIRE_SOAP_DB"] = args.db
     os.environ.update(Limits(
         max_body=args.max_body, max_depth=args.max_depth, max_nodes=args.max_nodes,
@@ -53,6 +59,20 @@ def account_create(args: argparse.Namespace) -> int:
         print("error: %s" % e.message, file=sys.stderr)
         return 1
     print("Created account %r (id %d)" % (args.login, account_id))
+    return 0
+
+
+def sim_advance(args: argparse.Namespace) -> int:
+    clock = Store(args.db).clock
+    instant = clock.advance(args.seconds)
+    print(datetime.fromtimestamp(instant, timezone.utc).isoformat())
+    return 0
+
+
+def sim_now(args: argparse.Namespace) -> int:
+    clock = Store(args.db).clock
+    print("%s (%g times real time)" % (
+        datetime.fromtimestamp(clock.now(), timezone.utc).isoformat(), clock.speed()))
     return 0
 
 
@@ -81,7 +101,21 @@ def parser() -> argparse.ArgumentParser:
                         "gets HTTP 429; 0 for no limit (default %(default)s)")
     p.add_argument("--auth-window", type=int, default=Limits.auth_window,
                    help="seconds failed logins are counted for (default %(default)s)")
+    p.add_argument("--sim-speed", type=float, default=DEFAULT_SPEED,
+                   help="how many times faster than real time the broadcast simulation "
+                        "runs; 0 stops its clock, for `sim advance` to move "
+                        "(default %(default)g)")
     p.set_defaults(run=serve)
+
+    sim = commands.add_parser("sim", help="the broadcast simulation's clock")
+    sim_commands = sim.add_subparsers(dest="sim_command", required=True)
+    p = sim_commands.add_parser("advance", help="move the clock forward")
+    p.add_argument("seconds", type=int, help="simulated seconds to move")
+    p.add_argument("--db", default=DEFAULT_DB, help="SQLite file (default %(default)s)")
+    p.set_defaults(run=sim_advance)
+    p = sim_commands.add_parser("now", help="show the clock")
+    p.add_argument("--db", default=DEFAULT_DB, help="SQLite file (default %(default)s)")
+    p.set_defaults(run=sim_now)
 
     account = commands.add_parser("account", help="manage API accounts")
     account_commands = account.add_subparsers(dest="account_command", required=True)

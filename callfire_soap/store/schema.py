@@ -87,7 +87,74 @@ def _v2_do_not_contact(db: Database) -> None:
     db["dnc_numbers"].create_index(["account_id", "number"])
 
 
-MIGRATIONS = [_v1_accounts_and_contacts, _v2_do_not_contact]
+def _v3_broadcasts(db: Database) -> None:
+    # The simulation clock (store/clock.py): one row, read by every worker.
+    db["sim_clock"].create({"id": int, "real_anchor": float, "sim_anchor": float,
+                            "speed": float}, pk="id")
+
+    # config: the broadcast's settings as JSON (store/broadcasts.py).  sim_until is
+    # the simulated instant the broadcast has been simulated to; next_event the
+    # instant something next happens to it (NULL: nothing will by itself).
+    db["broadcasts"].create(
+        {"id": int, "account_id": int, "name": str, "type": str, "status": str,
+         "config": str, "max_active": int, "created": int, "last_modified": int,
+         "start_at": int, "sim_until": int, "next_event": int},
+        pk="id", not_null={"account_id", "name", "type", "status", "config", "max_active",
+                           "created", "last_modified", "sim_until"},
+        foreign_keys=[("account_id", "accounts", "id")])
+    db["broadcasts"].create_index(["account_id", "id"])
+    db["broadcasts"].create_index(["account_id", "next_event"])
+
+    db["contact_batches"].create(
+        {"id": int, "account_id": int, "broadcast_id": int, "name": str, "status": str,
+         "enabled": int, "created": int},
+        pk="id", not_null={"account_id", "broadcast_id", "name", "status", "enabled",
+                           "created"},
+        foreign_keys=[("account_id", "accounts", "id"), ("broadcast_id", "broadcasts", "id")])
+    db["contact_batches"].create_index(["broadcast_id", "id"])
+
+    # One row per number to call or text.  numbers: the JSON list of numbers its
+    # attempts go through in turn; to_number the one of the latest attempt.
+    # contact_id is not a foreign key: a removed contact keeps its history.
+    db["actions"].create(
+        {"id": int, "account_id": int, "broadcast_id": int, "batch_id": int,
+         "contact_id": int, "numbers": str, "to_number": str, "to_attributes": str,
+         "zone": str, "state": str, "attempts": int, "ready_at": int, "started_at": int,
+         "finish_at": int, "final_result": str, "created": int, "modified": int},
+        pk="id", not_null={"account_id", "broadcast_id", "batch_id", "contact_id", "numbers",
+                           "to_number", "zone", "state", "attempts", "ready_at", "created",
+                           "modified"},
+        foreign_keys=[("account_id", "accounts", "id"), ("broadcast_id", "broadcasts", "id"),
+                      ("batch_id", "contact_batches", "id")])
+    db["actions"].create_index(["broadcast_id", "state", "ready_at"])
+    db["actions"].create_index(["broadcast_id", "state", "finish_at"])
+    db["actions"].create_index(["batch_id", "state"])
+    db["actions"].create_index(["account_id", "contact_id"])
+    db["actions"].create_index(["broadcast_id", "to_number"])
+
+    # One row per finished attempt: a CallRecord or a TextRecord.
+    db["action_records"].create(
+        {"id": int, "action_id": int, "account_id": int, "broadcast_id": int, "result": str,
+         "originate_time": int, "answer_time": int, "finish_time": int, "duration": int,
+         "billed_duration": int, "billed_amount": float, "message": str},
+        pk="id", not_null={"action_id", "account_id", "broadcast_id", "result",
+                           "originate_time", "finish_time", "duration", "billed_duration",
+                           "billed_amount"},
+        foreign_keys=[("action_id", "actions", "id")])
+    db["action_records"].create_index(["action_id"])
+    db["action_records"].create_index(["broadcast_id", "finish_time"])
+
+    db["broadcast_schedules"].create(
+        {"id": int, "account_id": int, "broadcast_id": int, "start_time": str,
+         "stop_time": str, "time_zone": str, "begin_date": str, "end_date": str,
+         "days": str},
+        pk="id", not_null={"account_id", "broadcast_id", "start_time", "stop_time",
+                           "time_zone", "days"},
+        foreign_keys=[("account_id", "accounts", "id"), ("broadcast_id", "broadcasts", "id")])
+    db["broadcast_schedules"].create_index(["broadcast_id", "id"])
+
+
+MIGRATIONS = [_v1_accounts_and_contacts, _v2_do_not_contact, _v3_broadcasts]
 
 
 def migrate(db: Database) -> int:
