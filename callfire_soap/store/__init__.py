@@ -9,17 +9,24 @@ from __future__ import annotations
 import sqlite3
 import threading
 from contextlib import contextmanager
+from functools import cached_property
 from typing import Callable, Iterator
 
 from sqlite_utils import Database
 
 from .accounts import Accounts
+from .actions import Actions
+from .batches import ContactBatches
+from .broadcasts import Broadcasts
+from .clock import Clock
 from .contacts import Contacts
 from .dnc import DncLists
 from .lists import ContactLists
 from .pages import PageMarks
 from .errors import CallFireError, InvalidRequest, NotFound
+from .schedules import BroadcastSchedules
 from .schema import migrate
+from .simulator import Simulator, due
 
 __all__ = ["Store", "Session", "CallFireError", "InvalidRequest", "NotFound"]
 
@@ -29,12 +36,33 @@ BUSY_TIMEOUT_MS = 10_000
 class Session:
     """What one SOAP call may touch: one account's data, in one transaction."""
 
-    def __init__(self, db: Database, account_id: int, marks: PageMarks):
+    def __init__(self, db: Database, account_id: int, marks: PageMarks, clock: Clock):
         self.db = db
         self.account_id = account_id
+        self._clock = clock
         self.contacts = Contacts(db, account_id, marks)
         self.dnc = DncLists(db, account_id)
         self.lists = ContactLists(db, account_id, self.contacts, self.dnc)
+        self.broadcasts = Broadcasts(db, account_id)
+        self.batches = ContactBatches(db, account_id, self.contacts)
+        self.schedules = BroadcastSchedules(db, account_id)
+        self.actions = Actions(db, account_id)
+        self.simulator = Simulator(db, account_id, self.broadcasts, self.schedules, self.dnc)
+
+    @cached_property
+    def now(self) -> int:
+        """The simulation clock's reading, taken once per call."""
+        return self._clock.now()
+
+    @contextmanager
+    def changing(self, broadcast_id: int) -> Iterator[None]:
+        """Around a change to a broadcast: simulate it up to now first, so the change
+        happens at this instant, and afterwards, so what it sets off starts now."""
+        if broadcast_id is None:
+            raise InvalidRequest("the broadcast's id is required", detail="id")
+        self.simulator.advance(broadcast_id, self.now)
+        yield
+        self.simulator.advance(broadcast_id, self.now)
 
     def once(self, operation: str, request_id: str | None, create: Callable[[], int]) -> int:
         """Run a create at most once per ``RequestId``: a repeat answers the first id."""
@@ -58,6 +86,7 @@ class Store:
         migrate(self.db())
         self.accounts = Accounts(self)
         self.marks = PageMarks()
+        self.clock = Clock(self.db)
 
     def db(self) -> Database:
         """This thread's connection (SQLite connections are not shared across threads)."""
@@ -90,9 +119,20 @@ class Store:
         db.conn.execute("COMMIT")
 
     @contextmanager
-    def session(self, account_id: int, write: bool) -> Iterator[Session]:
+    def session(self, account_id: int, write: bool,
+                simulated: bool = False) -> Iterator[Session]:
+        """One call for one account.  Before a write, or a read that shows what
+        broadcasts did (``simulated``), the account's broadcasts are simulated up
+        to now (store/simulator.py); a read does that in a write transaction of its
+        own, and only when something is due."""
+        if simulated and not write and due(self.db(), account_id, self.clock.now()):
+            with self.session(account_id, write=True):
+                pass
         with self.transaction(write) as db:
-            yield Session(db, account_id, self.marks)
+            session = Session(db, account_id, self.marks, self.clock)
+            if write and due(db, account_id, session.now):
+                session.simulator.catch_up(session.now)
+            yield session
             if write:  # what this process remembered of the account's queries is stale
                 db.execute("UPDATE accounts SET data_version = data_version + 1 "
                            "WHERE id = ?", [account_id])

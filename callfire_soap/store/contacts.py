@@ -196,13 +196,6 @@ class Contacts:
         return self.db.execute("SELECT data_version FROM accounts WHERE id = ?",
                                [self.account_id]).fetchone()[0]
 
-    def history(self, contact_id: int, first: int | None = None,
-                limit: int | None = None) -> Page:
-        """The contact's calls and texts.  None exist until broadcasts can run."""
-        self.get(contact_id)
-        page_bounds(first, limit)
-        return Page(0, [])
-
     def by_number(self, numbers: Iterable[str]) -> dict[str, int]:
         """Existing contacts that have one of ``numbers`` in a phone field."""
         numbers = list(dict.fromkeys(numbers))

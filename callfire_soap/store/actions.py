@@ -1,0 +1,135 @@
+"""Actions as clients read them: calls and texts with their records, a
+contact's history, and a broadcast's statistics."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from .contacts import Page, page_bounds
+
+DEFAULT_CALLER_ID = "18005550100"   # a call broadcast without FromNumber calls from this
+DEFAULT_SHORT_CODE = "67076"         # a text broadcast without FromNumber texts from this
+SKIPPED = ("DNC", "DUP", "INVALID")  # states of actions that are never attempted
+
+
+@dataclass
+class ActionRecord:
+    """One attempt: a CallRecord (calls) or a TextRecord (texts)."""
+    id: int
+    result: str
+    originate_time: int
+    answer_time: int | None
+    finish_time: int
+    duration: int
+    billed_amount: float
+    message: str | None
+
+
+@dataclass
+class Action:
+    id: int
+    is_call: bool
+    from_number: str
+    to_number: str
+    to_attributes: dict[str, str]
+    state: str
+    batch_id: int
+    broadcast_id: int
+    contact_id: int
+    created: int
+    modified: int
+    final_result: str | None
+    message: str | None
+    records: list[ActionRecord] = field(default_factory=list)
+
+
+@dataclass
+class ResultStat:
+    result: str
+    attempts: int
+    actions: int
+
+
+@dataclass
+class BroadcastStats:
+    duration: int
+    billed_duration: int
+    billed_amount: float
+    attempts: int
+    actions: int
+    results: list[ResultStat]
+    unattempted: int
+    retry_wait: int
+    finished: int
+
+
+class Actions:
+    def __init__(self, db: Database, account_id: int):
+        self.db = db
+        self.account_id = account_id
+
+    def history(self, contact_id: int, first: int | None = None,
+                limit: int | None = None) -> Page[Action]:
+        """The contact's calls and texts, oldest first."""
+        first, limit = page_bounds(first, limit)
+        where = "a.account_id = ? AND a.contact_id = ?"
+        params = [self.account_id, contact_id]
+        total = self.db.execute("SELECT count(*) FROM actions a WHERE " + where,
+                                params).fetchone()[0]
+        return Page(total, self._load(where, params, limit, first))
+
+    def _load(self, where: str, params: list, limit: int, offset: int) -> list[Action]:
+        actions = {}
+        for row in self.db.execute(
+                "SELECT a.id, b.type, b.config, a.to_number, a.to_attributes, a.state, "
+                "a.batch_id, a.broadcast_id, a.contact_id, a.created, a.modified, "
+                "a.final_result FROM actions a JOIN broadcasts b ON b.id = a.broadcast_id "
+                "WHERE %s ORDER BY a.id LIMIT ? OFFSET ?" % where, params + [limit, offset]):
+            config = json.loads(row[2])
+            is_call = row[1] != "TEXT"
+            actions[row[0]] = Action(
+                row[0], is_call,
+                config["from_number"] or (DEFAULT_CALLER_ID if is_call else DEFAULT_SHORT_CODE),
+                row[3], json.loads(row[4] or "{}"), row[5], row[6], row[7], row[8], row[9],
+                row[10], row[11], None if is_call else config["settings"].get("Message"))
+        for row in self.db.execute(
+                "SELECT action_id, id, result, originate_time, answer_time, finish_time, "
+                "duration, billed_amount, message FROM action_records WHERE action_id IN "
+                "(SELECT value FROM json_each(?)) ORDER BY id", [json.dumps(list(actions))]):
+            actions[row[0]].records.append(ActionRecord(*row[1:]))
+        return list(actions.values())
+
+    def stats(self, broadcast_id: int, begin: int | None = None,
+              end: int | None = None) -> BroadcastStats:
+        """Usage and results of the attempts that finished in [begin, end); the
+        action counts are the broadcast's state now."""
+        where, params = "broadcast_id = ?", [broadcast_id]
+        if begin is not None:
+            where += " AND finish_time >= ?"
+            params.append(begin)
+        if end is not None:
+            where += " AND finish_time < ?"
+            params.append(end)
+        duration, billed_duration, billed_amount, attempts, actions = self.db.execute(
+            "SELECT total(duration), total(billed_duration), total(billed_amount), count(*), "
+            "count(DISTINCT action_id) FROM action_records WHERE " + where, params).fetchone()
+        finals = dict(self.db.execute(
+            "SELECT final_result, count(*) FROM actions WHERE broadcast_id = ? AND id IN "
+            "(SELECT action_id FROM action_records WHERE %s) AND final_result IS NOT NULL "
+            "GROUP BY final_result" % where, [broadcast_id, *params]))
+        per_result = dict(self.db.execute(
+            "SELECT result, count(*) FROM action_records WHERE %s GROUP BY result" % where,
+            params))
+        states = dict(self.db.execute(
+            "SELECT CASE WHEN state = 'READY' AND attempts = 0 THEN 'unattempted' "
+            "WHEN state = 'READY' THEN 'retry_wait' WHEN state = 'SELECTED' THEN 'active' "
+            "ELSE 'finished' END, count(*) FROM actions WHERE broadcast_id = ? GROUP BY 1",
+            [broadcast_id]))
+        return BroadcastStats(
+            int(duration), int(billed_duration), round(billed_amount, 2), attempts, actions,
+            [ResultStat(result, per_result.get(result, 0), finals.get(result, 0))
+             for result in sorted(set(per_result) | set(finals))],
+            states.get("unattempted", 0), states.get("retry_wait", 0),
+            states.get("finished", 0))

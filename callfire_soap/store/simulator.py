@@ -1,0 +1,227 @@
+"""The broadcast simulator: what the real service's dialers and carriers did.
+
+A discrete-event simulation on the simulation clock (store/clock.py), run
+lazily: before a call reads or changes an account's broadcasts, every
+broadcast with something due is simulated up to now, event by event.  Each
+event is processed at its own instant, so the results do not depend on when,
+or how often, anyone looks; the same requests at the same clock readings give
+the same calls, texts and records.
+
+A RUNNING broadcast keeps up to MaxActive actions SELECTED (in progress),
+taking READY actions of its enabled batches in id order, each once the
+callee's local time is inside the LocalTimeZoneRestriction.  A number on Do
+Not Contact (for calls or for texts, as the broadcast is) ends as DNC
+without an attempt.  An attempt ends after the time store/outcomes.py gives
+it, with a record; a result in RetryResults is tried again after
+MinutesBetweenAttempts, up to MaxAttempts.  The broadcast is FINISHED when
+none of its enabled actions is left.  A STOPPED broadcast starts nothing new,
+but the attempts in progress end as they would.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from . import outcomes
+from .broadcasts import Broadcast, Broadcasts, Window
+from .dnc import DncLists
+from .schedules import BroadcastSchedules
+
+_ENABLED_READY = ("a.broadcast_id = ? AND a.state = 'READY' AND a.batch_id IN "
+                  "(SELECT id FROM contact_batches WHERE broadcast_id = ? AND enabled)")
+
+
+def open_at(window: Window | None, zone: str, instant: int) -> int:
+    """The first instant from ``instant`` on when it is inside ``window`` in ``zone``."""
+    if window is None:
+        return instant
+    begin, end = window.bounds()
+    tz = ZoneInfo(zone)
+    local = datetime.fromtimestamp(instant, tz)
+    now = local.time().replace(tzinfo=None)
+    if end is None:
+        inside = now >= begin
+    elif begin < end:
+        inside = begin <= now < end
+    else:  # the window spans midnight
+        inside = now >= begin or now < end
+    if inside:
+        return instant
+    day = local.date() if now < begin else local.date() + timedelta(days=1)
+    return int(datetime.combine(day, begin, tzinfo=tz).timestamp())
+
+
+def due(db: Database, account_id: int, now: int) -> bool:
+    """Whether any broadcast of the account has something to simulate by ``now``."""
+    return db.execute("SELECT 1 FROM broadcasts WHERE account_id = ? AND next_event <= ? "
+                      "LIMIT 1", [account_id, now]).fetchone() is not None
+
+
+class Simulator:
+    def __init__(self, db: Database, account_id: int, broadcasts: Broadcasts,
+                 schedules: BroadcastSchedules, dnc: DncLists):
+        self.db = db
+        self.account_id = account_id
+        self.broadcasts = broadcasts
+        self.schedules = schedules
+        self.dnc = dnc
+
+    def catch_up(self, now: int) -> None:
+        """Simulate every broadcast of the account that has something due by ``now``."""
+        for (broadcast_id,) in self.db.execute(
+                "SELECT id FROM broadcasts WHERE account_id = ? AND next_event <= ? "
+                "ORDER BY id", [self.account_id, now]).fetchall():
+            self.advance(broadcast_id, now)
+
+    def advance(self, broadcast_id: int, until: int) -> None:
+        """Simulate one broadcast up to ``until``, then note when it next needs to be."""
+        broadcast = self.broadcasts.get(broadcast_id)
+        instant = self.db.execute("SELECT sim_until FROM broadcasts WHERE id = ?",
+                                  [broadcast_id]).fetchone()[0]
+        while True:
+            event = self._next_event(broadcast, instant)
+            if event is None or event > until:
+                break
+            self._step(broadcast, instant, max(event, instant))
+            instant = max(event, instant)
+        self.db.execute("UPDATE broadcasts SET sim_until = ?, next_event = ? WHERE id = ?",
+                        [max(instant, until), self._next_event(broadcast, max(instant, until)),
+                         broadcast_id])
+
+    # -- the next event ---------------------------------------------------
+
+    def _next_event(self, broadcast: Broadcast, instant: int) -> int | None:
+        """When something next happens to the broadcast, at ``instant`` or later."""
+        events = []
+        if broadcast.status == "START_PENDING":
+            events.append(self._start_at(broadcast.id))
+        finishing = self.db.execute(
+            "SELECT count(*), min(finish_at) FROM actions WHERE broadcast_id = ? "
+            "AND state = 'SELECTED'", [broadcast.id]).fetchone()
+        if finishing[1] is not None:
+            events.append(finishing[1])
+        if broadcast.status == "RUNNING":
+            waiting = self.db.execute(
+                "SELECT a.zone, min(a.ready_at) FROM actions a WHERE %s GROUP BY a.zone"
+                % _ENABLED_READY, [broadcast.id, broadcast.id]).fetchall()
+            if not waiting and not finishing[0]:
+                events.append(instant)  # nothing left: it finishes now
+            elif finishing[0] < broadcast.max_active:
+                window = broadcast.config.window
+                events.extend(open_at(window, zone, max(ready_at, instant))
+                              for zone, ready_at in waiting)
+        if broadcast.status != "ARCHIVED":
+            events.extend(t for t in (self._next_transition(broadcast.id, instant),)
+                          if t is not None)
+        return max(min(events), instant) if events else None
+
+    def _start_at(self, broadcast_id: int) -> int:
+        return self.db.execute("SELECT start_at FROM broadcasts WHERE id = ?",
+                               [broadcast_id]).fetchone()[0]
+
+    def _next_transition(self, broadcast_id: int, after: int) -> int | None:
+        instants = [next(schedule.transitions(after), (None,))[0]
+                    for schedule in self.schedules.of(broadcast_id)]
+        instants = [t for t in instants if t is not None]
+        return min(instants) if instants else None
+
+    # -- one instant ------------------------------------------------------
+
+    def _step(self, broadcast: Broadcast, last: int, instant: int) -> None:
+        """Everything that happens to the broadcast at ``instant`` (the previous
+        step was at ``last``), in a fixed order."""
+        if broadcast.status != "ARCHIVED":
+            for schedule in self.schedules.of(broadcast.id):
+                for at, command in schedule.transitions(last):
+                    if at > instant:
+                        break
+                    self.broadcasts.command(broadcast, command, at)
+        if broadcast.status == "START_PENDING" and self._start_at(broadcast.id) <= instant:
+            self._set_status(broadcast, "RUNNING", instant)
+        self._finish_attempts(broadcast, instant)
+        if broadcast.status == "RUNNING":
+            self._start_attempts(broadcast, instant)
+            left = self.db.execute(
+                "SELECT EXISTS (SELECT 1 FROM actions a WHERE %s) OR EXISTS (SELECT 1 FROM "
+                "actions WHERE broadcast_id = ? AND state = 'SELECTED')" % _ENABLED_READY,
+                [broadcast.id, broadcast.id, broadcast.id]).fetchone()[0]
+            if not left:
+                self._set_status(broadcast, "FINISHED", instant)
+
+    def _set_status(self, broadcast: Broadcast, status: str, instant: int) -> None:
+        self.db.execute("UPDATE broadcasts SET status = ?, last_modified = ? WHERE id = ?",
+                        [status, instant, broadcast.id])
+        broadcast.status = status
+
+    def _outcome(self, broadcast: Broadcast, number: str, attempt: int) -> outcomes.Outcome:
+        if broadcast.is_call:
+            return outcomes.call(number, attempt)
+        settings = broadcast.config.settings
+        return outcomes.text(number, attempt, settings.get("Message") or "",
+                             settings.get("BigMessageStrategy") or "SEND_MULTIPLE")
+
+    def _start_attempts(self, broadcast: Broadcast, instant: int) -> None:
+        """Fill the free slots with READY actions whose callee may be reached now."""
+        window = broadcast.config.window
+        while True:
+            active = self.db.execute("SELECT count(*) FROM actions WHERE broadcast_id = ? "
+                                     "AND state = 'SELECTED'", [broadcast.id]).fetchone()[0]
+            free = broadcast.max_active - active
+            if free <= 0:
+                return
+            zones = [zone for (zone,) in self.db.execute(
+                "SELECT DISTINCT a.zone FROM actions a WHERE %s AND a.ready_at <= ?"
+                % _ENABLED_READY, [broadcast.id, broadcast.id, instant])
+                if open_at(window, zone, instant) == instant]
+            rows = self.db.execute(
+                "SELECT a.id, a.numbers, a.attempts FROM actions a WHERE %s AND a.ready_at <= ? "
+                "AND a.zone IN (SELECT value FROM json_each(?)) ORDER BY a.id LIMIT ?"
+                % _ENABLED_READY,
+                [broadcast.id, broadcast.id, instant, json.dumps(zones), free]).fetchall()
+            if not rows:
+                return
+            chosen = [(action_id, json.loads(numbers), attempts)
+                      for action_id, numbers, attempts in rows]
+            chosen = [(action_id, numbers[attempts % len(numbers)], attempts)
+                      for action_id, numbers, attempts in chosen]
+            blocked = self.dnc.status(number for _, number, _ in chosen)
+            for action_id, number, attempts in chosen:
+                status = blocked[number]
+                if status.call if broadcast.is_call else status.text:
+                    self.db.execute("UPDATE actions SET state = 'DNC', to_number = ?, "
+                                    "modified = ? WHERE id = ?", [number, instant, action_id])
+                    continue
+                outcome = self._outcome(broadcast, number, attempts + 1)
+                self.db.execute(
+                    "UPDATE actions SET state = 'SELECTED', attempts = attempts + 1, "
+                    "to_number = ?, started_at = ?, finish_at = ?, modified = ? WHERE id = ?",
+                    [number, instant, instant + outcome.length, instant, action_id])
+
+    def _finish_attempts(self, broadcast: Broadcast, instant: int) -> None:
+        retry = broadcast.config.retry
+        for action_id, number, attempts, started, finished in self.db.execute(
+                "SELECT id, to_number, attempts, started_at, finish_at FROM actions "
+                "WHERE broadcast_id = ? AND state = 'SELECTED' AND finish_at <= ? "
+                "ORDER BY finish_at, id", [broadcast.id, instant]).fetchall():
+            outcome = self._outcome(broadcast, number, attempts)
+            self.db["action_records"].insert({
+                "action_id": action_id, "account_id": self.account_id,
+                "broadcast_id": broadcast.id, "result": outcome.result,
+                "originate_time": started,
+                "answer_time": None if outcome.answered_after is None
+                else started + outcome.answered_after,
+                "finish_time": finished, "duration": outcome.duration,
+                "billed_duration": outcome.billed_duration,
+                "billed_amount": outcome.billed_amount, "message": outcome.message})
+            if retry and outcome.result in retry.results and attempts < retry.max_attempts:
+                self.db.execute(
+                    "UPDATE actions SET state = 'READY', ready_at = ?, finish_at = NULL, "
+                    "modified = ? WHERE id = ?",
+                    [finished + 60 * retry.minutes_between, finished, action_id])
+            else:
+                self.db.execute(
+                    "UPDATE actions SET state = 'FINISHED', final_result = ?, finish_at = NULL, "
+                    "modified = ? WHERE id = ?", [outcome.result, finished, action_id])
