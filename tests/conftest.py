@@ -98,7 +98,10 @@ def start_server(db_path: Path, *args: str) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Iterator[Server]:
-    with start_server(tmp_path_factory.mktemp("server") / "callfire.db") as running:
+    """The shared server.  Its simulation clock stands still: tests move it with
+    ``server.store.clock.advance`` and never wait for a broadcast."""
+    with start_server(tmp_path_factory.mktemp("server") / "callfire.db",
+                      "--sim-speed", "0") as running:
         yield running
 
 
@@ -205,6 +208,12 @@ def client(server, account, wsdl_setup) -> zeep.Client:
 def contacts(client, server):
     """ContactService for this test's account, in both WSDL setups."""
     return bind(client, server, "Contact")
+
+
+@pytest.fixture
+def broadcasts(client, server):
+    """BroadcastService for this test's account, in both WSDL setups."""
+    return bind(client, server, "Broadcast")
 
 
 def fault_code(excinfo) -> str:

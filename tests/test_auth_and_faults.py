@@ -120,8 +120,8 @@ def test_soap11_envelope_gets_version_mismatch(server, account):
 
 
 def test_operations_not_built_yet_answer_not_implemented(server, account):
-    response = post(server, account, ENVELOPE % "<svc:GetBroadcast><svc:Id>1</svc:Id>"
-                    "</svc:GetBroadcast>", svc="broadcast")
+    response = post(server, account, ENVELOPE % "<svc:GetText><svc:Id>1</svc:Id>"
+                    "</svc:GetText>", svc="text")
     assert response.status_code == 500
     fault = soap_fault(response)
     assert (fault["code"], fault["fault_code"]) == ("{%s}Receiver" % SOAP12, "NOT_IMPLEMENTED")

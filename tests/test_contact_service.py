@@ -183,7 +183,7 @@ def test_contact_lists_query_get_delete(contacts):
     assert contacts.QueryContacts().TotalResults == 1  # the contact outlives its list
 
 
-def test_contact_history_is_empty_until_broadcasts_run(contacts):
+def test_contact_history_is_empty_for_a_contact_no_broadcast_reached(contacts):
     list_id = numbers_list(contacts, ["13105551212"])
     (contact,) = list_contacts(contacts, list_id)
     assert contacts.GetContactHistory(ContactId=contact.id, MaxResults=10) == []

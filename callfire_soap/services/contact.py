@@ -1,7 +1,9 @@
 """ContactService: SOAP requests in, store calls, SOAP responses out."""
 from __future__ import annotations
 
+from ..soap.application import simulated
 from ..soap.models import data, svc
+from .broadcast import action_to_soap
 from ..store import Session
 from ..store.contacts import Contact
 from ..store.dnc import DncList, DncNumber
@@ -78,10 +80,15 @@ class ContactService:
     def GetContact(self, session: Session, request):
         return contact_to_soap(session.contacts.get(request.Id))
 
+    @simulated
     def GetContactHistory(self, session: Session, request):
-        # Calls and Texts come from broadcasts; until they exist a history is empty.
-        session.contacts.history(request.ContactId, request.FirstResult, request.MaxResults)
-        return data("ContactHistory")()
+        session.contacts.get(request.ContactId)
+        page = session.actions.history(request.ContactId, request.FirstResult,
+                                       request.MaxResults)
+        actions = [action_to_soap(a) for a in page.items]
+        return data("ContactHistory")(
+            Call=[a for a, kept in zip(actions, page.items) if kept.is_call],
+            Text=[a for a, kept in zip(actions, page.items) if not kept.is_call])
 
     def CreateContactList(self, session: Session, request) -> int:
         source = source_from_soap(request.ContactSource)

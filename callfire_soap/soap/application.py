@@ -29,6 +29,13 @@ READ_ONLY_PREFIXES = ("Get", "Query")     # every other operation may write
 Handler = Callable  # (Session, request) -> response model instance, or None
 
 
+def simulated(handler: Handler) -> Handler:
+    """Marks a read that shows what broadcasts did: the account's broadcasts are
+    simulated up to now before it runs (writes always are)."""
+    handler.simulated = True
+    return handler
+
+
 class CallFireApplication(Application):
     def __init__(self, port: Port, services: list, store: Store, limits: Limits):
         # One protocol reads requests and writes answers (soap.endpoint uses it
@@ -43,7 +50,8 @@ class CallFireApplication(Application):
         operation: Operation = descriptor.udd["operation"]
         writes = not operation.name.startswith(READ_ONLY_PREFIXES)
         try:
-            with self.store.session(account_id, write=writes) as session:
+            with self.store.session(account_id, write=writes,
+                                    simulated=descriptor.udd["simulated"]) as session:
                 return descriptor.function(session, request)
         except CallFireError as error:
             raise faults.from_error(error)
@@ -69,6 +77,7 @@ def _method(operation: Operation, handler: Handler | None):
                _returns=returns,
                _out_message_name=operation.output_element or operation.name + "Response",
                _udd={"operation": operation,
+                     "simulated": getattr(handler, "simulated", False),
                      "empty_output": operation.output_element is None})(call)
 
 
