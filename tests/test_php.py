@@ -3,10 +3,16 @@ the server in the two WSDL setups legacy integrations have.
 
 Set CALLFIRE_SOAP_RECORD=1 to refresh tests/php/captured/ with the request XML
 PHP sends (see tests/test_php_captured.py, which replays it without PHP).
+
+broadcast_service.php drives broadcasts on the simulation clock: its server must
+stand still (--sim-speed 0, as the shared ``server`` fixture does), and the
+script moves it with ``python -m callfire_soap sim advance N --db PATH``, told
+which python and database through CALLFIRE_PYTHON and CALLFIRE_DB.
 """
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,9 +25,12 @@ PHP_DIR = Path(__file__).resolve().parent / "php"
 CAPTURED = PHP_DIR / "captured"
 IMPLEMENTED = [op for name, service in IMPLEMENTATIONS.items()
                for op in dir(service) if op[0].isupper()]
-# script -> the service it calls; the DNC operations exist only in the served WSDL
-SCRIPTS = {"contact_service.php": "contact", "dnc.php": "contact", "auth.php": "contact"}
-REFERENCE_SCRIPTS = ["auth.php", "contact_service.php"]
+# script -> the service it calls (with the reference WSDL, the 'location' it is
+# given; broadcast_service.php reaches ContactService at the same address ending
+# in /contact); the DNC operations exist only in the served WSDL
+SCRIPTS = {"broadcast_service.php": "broadcast", "contact_service.php": "contact",
+           "dnc.php": "contact", "auth.php": "contact"}
+REFERENCE_SCRIPTS = ["auth.php", "broadcast_service.php", "contact_service.php"]
 
 
 def php_available() -> bool:
@@ -38,9 +47,12 @@ pytestmark = pytest.mark.skipif(not php_available(),
 
 def run_php(script: str, server, account, wsdl: str, location: str = "",
             capture: Path | None = None) -> None:
+    if script == "broadcast_service.php":
+        assert server.store.clock.speed() == 0, "its server must run with --sim-speed 0"
     env = dict(os.environ, CALLFIRE_WSDL=wsdl, CALLFIRE_LOCATION=location,
                CALLFIRE_LOGIN=account.login, CALLFIRE_PASSWORD=account.password,
-               CALLFIRE_CAPTURE=str(capture or ""), CALLFIRE_SCRIPT=Path(script).stem)
+               CALLFIRE_CAPTURE=str(capture or ""), CALLFIRE_SCRIPT=Path(script).stem,
+               CALLFIRE_PYTHON=sys.executable, CALLFIRE_DB=str(server.db_path))
     run = subprocess.run(["php", str(PHP_DIR / script)], env=env, capture_output=True,
                          text=True, timeout=120)
     assert run.returncode == 0, "%s failed:\n%s%s" % (script, run.stdout, run.stderr)
