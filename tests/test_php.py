@@ -2,7 +2,8 @@
 the server in the two WSDL setups legacy integrations have.
 
 Set CALLFIRE_SOAP_RECORD=1 to refresh tests/php/captured/ with the request XML
-PHP sends (see tests/test_php_captured.py, which replays it without PHP).
+PHP sends, and the clock steps it takes (see tests/test_php_captured.py, which
+replays them without PHP).
 
 broadcast_service.php drives broadcasts on the simulation clock: its server must
 stand still (--sim-speed 0, as the shared ``server`` fixture does), and the
@@ -31,6 +32,8 @@ IMPLEMENTED = [op for name, service in IMPLEMENTATIONS.items()
 SCRIPTS = {"broadcast_service.php": "broadcast", "contact_service.php": "contact",
            "dnc.php": "contact", "auth.php": "contact"}
 REFERENCE_SCRIPTS = ["auth.php", "broadcast_service.php", "contact_service.php"]
+# recorded in this order, each with an account of its own, as the replay runs them
+RECORDED_SCRIPTS = sorted(["broadcast_service.php", "contact_service.php", "dnc.php"])
 
 
 def php_available() -> bool:
@@ -73,15 +76,18 @@ def test_php_with_reference_wsdl_and_location(script, server):
 
 
 def test_php_requests_are_recorded_and_valid(tmp_path):
-    """Record what PHP sends, on a fresh server so that ids replay the same;
-    every recorded body is a SOAP 1.2 envelope the served XSD accepts (bar the
-    deliberately bad ones).  CALLFIRE_SOAP_RECORD=1 refreshes tests/php/captured/."""
+    """Record what PHP sends, on a fresh server with a clock that stands still so
+    that ids and broadcast results replay the same; every recorded body is a SOAP
+    1.2 envelope the served XSD accepts (bar the deliberately bad ones), and the
+    clock steps are recorded between them (``*-sim-advance-N.txt``).
+    CALLFIRE_SOAP_RECORD=1 refreshes tests/php/captured/."""
     recording = tmp_path / "captured"
     recording.mkdir()
-    with start_server(tmp_path / "record.db") as server:
-        account = new_account(server)
-        for script in ("contact_service.php", "dnc.php"):
-            run_php(script, server, account, server.wsdl_url, capture=recording)
+    with start_server(tmp_path / "record.db", "--sim-speed", "0") as server:
+        for script in RECORDED_SCRIPTS:
+            run_php(script, server, new_account(server), server.wsdl_url, capture=recording)
+    steps = sorted(recording.glob("*.txt"))
+    assert steps and all(path.read_text().split()[:2] == ["sim", "advance"] for path in steps)
     recorded = sorted(recording.glob("*.xml"))
     operations = {path.name.split("-")[2] for path in recorded}
     assert operations == set(IMPLEMENTED), "operations PHP never sent"
@@ -90,7 +96,7 @@ def test_php_requests_are_recorded_and_valid(tmp_path):
         if "-BAD_REQUEST-" not in path.name:
             SERVED_XSD.assertValid(body)
     if os.environ.get("CALLFIRE_SOAP_RECORD") == "1":
-        for old in CAPTURED.glob("*.xml"):
+        for old in [*CAPTURED.glob("*.xml"), *CAPTURED.glob("*.txt")]:
             old.unlink()
-        for path in recorded:
+        for path in [*recorded, *steps]:
             shutil.copy(path, CAPTURED / path.name)
