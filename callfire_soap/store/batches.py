@@ -111,8 +111,8 @@ class ContactBatches:
                          json.dumps(target.attributes), zone_of(number), state, now, now, now))
         self.db.conn.executemany(
             "INSERT INTO actions (account_id, broadcast_id, batch_id, contact_id, numbers, "
-            "to_number, to_attributes, zone, state, attempts, ready_at, created, modified) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)", rows)
+            "to_number, to_attributes, zone, state, held, attempts, ready_at, created, "
+            "modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)", rows)
         return batch_id
 
     def _from_numbers(self, to_numbers: list[ToNumber]) -> list[_Target]:
@@ -162,9 +162,10 @@ class ContactBatches:
         if name is None and enabled is None:
             raise InvalidRequest("ControlContactBatch needs a Name or Enabled",
                                  detail="Enabled")
+        enabled = batch.enabled if enabled is None else enabled
         self.db.execute("UPDATE contact_batches SET name = ?, enabled = ? WHERE id = ?",
-                        [batch.name if name is None else name,
-                         batch.enabled if enabled is None else enabled, batch_id])
+                        [batch.name if name is None else name, enabled, batch_id])
+        self.db.execute("UPDATE actions SET held = ? WHERE batch_id = ?", [not enabled, batch_id])
         return batch.broadcast_id
 
     def _select(self, where: str, params: list, limit: int, offset: int) -> list[ContactBatch]:

@@ -114,19 +114,23 @@ def _v3_broadcasts(db: Database) -> None:
     db["contact_batches"].create_index(["broadcast_id", "id"])
 
     # One row per number to call or text.  numbers: the JSON list of numbers its
-    # attempts go through in turn; to_number the one of the latest attempt.
+    # attempts go through in turn; to_number the one of the latest attempt; zone
+    # the callee's time zone.
     # contact_id is not a foreign key: a removed contact keeps its history.
     db["actions"].create(
         {"id": int, "account_id": int, "broadcast_id": int, "batch_id": int,
          "contact_id": int, "numbers": str, "to_number": str, "to_attributes": str,
-         "zone": str, "state": str, "attempts": int, "ready_at": int, "started_at": int,
+         "zone": str, "state": str, "held": int, "attempts": int, "ready_at": int,
+         "started_at": int,
          "finish_at": int, "final_result": str, "created": int, "modified": int},
         pk="id", not_null={"account_id", "broadcast_id", "batch_id", "contact_id", "numbers",
-                           "to_number", "zone", "state", "attempts", "ready_at", "created",
-                           "modified"},
+                           "to_number", "zone", "state", "held", "attempts", "ready_at",
+                           "created", "modified"},
         foreign_keys=[("account_id", "accounts", "id"), ("broadcast_id", "broadcasts", "id"),
                       ("batch_id", "contact_batches", "id")])
-    db["actions"].create_index(["broadcast_id", "state", "ready_at"])
+    # held: the action's batch is disabled.  The simulator's next action in a zone
+    # is the first entry of (broadcast, READY, not held, zone) in this index.
+    db["actions"].create_index(["broadcast_id", "state", "held", "zone", "ready_at", "id"])
     db["actions"].create_index(["broadcast_id", "state", "finish_at"])
     db["actions"].create_index(["batch_id", "state"])
     db["actions"].create_index(["account_id", "contact_id"])

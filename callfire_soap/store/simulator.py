@@ -30,8 +30,9 @@ from .broadcasts import Broadcast, Broadcasts, Window
 from .dnc import DncLists
 from .schedules import BroadcastSchedules
 
-_ENABLED_READY = ("a.broadcast_id = ? AND a.state = 'READY' AND a.batch_id IN "
-                  "(SELECT id FROM contact_batches WHERE broadcast_id = ? AND enabled)")
+# The READY actions of enabled batches, per zone: a range of one index
+# (store/schema.py), so each look is a seek however many actions wait.
+_WAITING = "broadcast_id = ? AND state = 'READY' AND held = 0"
 
 
 def open_at(window: Window | None, zone: str, instant: int) -> int:
@@ -81,19 +82,31 @@ class Simulator:
         broadcast = self.broadcasts.get(broadcast_id)
         instant = self.db.execute("SELECT sim_until FROM broadcasts WHERE id = ?",
                                   [broadcast_id]).fetchone()[0]
+        zones = [zone for (zone,) in self.db.execute(
+            "SELECT DISTINCT zone FROM actions WHERE broadcast_id = ?", [broadcast_id])]
         while True:
-            event = self._next_event(broadcast, instant)
+            event = self._next_event(broadcast, instant, zones)
             if event is None or event > until:
                 break
-            self._step(broadcast, instant, max(event, instant))
+            self._step(broadcast, instant, max(event, instant), zones)
             instant = max(event, instant)
         self.db.execute("UPDATE broadcasts SET sim_until = ?, next_event = ? WHERE id = ?",
-                        [max(instant, until), self._next_event(broadcast, max(instant, until)),
-                         broadcast_id])
+                        [max(instant, until),
+                         self._next_event(broadcast, max(instant, until), zones), broadcast_id])
+
+    def _first_ready(self, broadcast_id: int, zone: str) -> int | None:
+        """When the earliest waiting action of ``zone`` is (or was) ready."""
+        return self.db.execute("SELECT min(ready_at) FROM actions WHERE %s AND zone = ?"
+                               % _WAITING, [broadcast_id, zone]).fetchone()[0]
+
+    def _waiting(self, broadcast_id: int) -> bool:
+        return self.db.execute("SELECT EXISTS (SELECT 1 FROM actions WHERE %s)" % _WAITING,
+                               [broadcast_id]).fetchone()[0]
 
     # -- the next event ---------------------------------------------------
 
-    def _next_event(self, broadcast: Broadcast, instant: int) -> int | None:
+    def _next_event(self, broadcast: Broadcast, instant: int,
+                    zones: list[str]) -> int | None:
         """When something next happens to the broadcast, at ``instant`` or later."""
         events = []
         if broadcast.status == "START_PENDING":
@@ -104,9 +117,9 @@ class Simulator:
         if finishing[1] is not None:
             events.append(finishing[1])
         if broadcast.status == "RUNNING":
-            waiting = self.db.execute(
-                "SELECT a.zone, min(a.ready_at) FROM actions a WHERE %s GROUP BY a.zone"
-                % _ENABLED_READY, [broadcast.id, broadcast.id]).fetchall()
+            waiting = [(zone, ready_at) for zone, ready_at in (
+                (zone, self._first_ready(broadcast.id, zone)) for zone in zones)
+                if ready_at is not None]
             if not waiting and not finishing[0]:
                 events.append(instant)  # nothing left: it finishes now
             elif finishing[0] < broadcast.max_active:
@@ -130,7 +143,7 @@ class Simulator:
 
     # -- one instant ------------------------------------------------------
 
-    def _step(self, broadcast: Broadcast, last: int, instant: int) -> None:
+    def _step(self, broadcast: Broadcast, last: int, instant: int, zones: list[str]) -> None:
         """Everything that happens to the broadcast at ``instant`` (the previous
         step was at ``last``), in a fixed order."""
         if broadcast.status != "ARCHIVED":
@@ -143,12 +156,11 @@ class Simulator:
             self._set_status(broadcast, "RUNNING", instant)
         self._finish_attempts(broadcast, instant)
         if broadcast.status == "RUNNING":
-            self._start_attempts(broadcast, instant)
-            left = self.db.execute(
-                "SELECT EXISTS (SELECT 1 FROM actions a WHERE %s) OR EXISTS (SELECT 1 FROM "
-                "actions WHERE broadcast_id = ? AND state = 'SELECTED')" % _ENABLED_READY,
-                [broadcast.id, broadcast.id, broadcast.id]).fetchone()[0]
-            if not left:
+            self._start_attempts(broadcast, instant, zones)
+            in_progress = self.db.execute(
+                "SELECT EXISTS (SELECT 1 FROM actions WHERE broadcast_id = ? "
+                "AND state = 'SELECTED')", [broadcast.id]).fetchone()[0]
+            if not (in_progress or self._waiting(broadcast.id)):
                 self._set_status(broadcast, "FINISHED", instant)
 
     def _set_status(self, broadcast: Broadcast, status: str, instant: int) -> None:
@@ -163,65 +175,66 @@ class Simulator:
         return outcomes.text(number, attempt, settings.get("Message") or "",
                              settings.get("BigMessageStrategy") or "SEND_MULTIPLE")
 
-    def _start_attempts(self, broadcast: Broadcast, instant: int) -> None:
-        """Fill the free slots with READY actions whose callee may be reached now."""
+    def _start_attempts(self, broadcast: Broadcast, instant: int, zones: list[str]) -> None:
+        """Fill the free slots with the actions that have waited longest (then in the
+        order they were added) of the zones where it is calling time now."""
         window = broadcast.config.window
+        zones = [zone for zone in zones if open_at(window, zone, instant) == instant]
         while True:
             active = self.db.execute("SELECT count(*) FROM actions WHERE broadcast_id = ? "
                                      "AND state = 'SELECTED'", [broadcast.id]).fetchone()[0]
             free = broadcast.max_active - active
             if free <= 0:
                 return
-            zones = [zone for (zone,) in self.db.execute(
-                "SELECT DISTINCT a.zone FROM actions a WHERE %s AND a.ready_at <= ?"
-                % _ENABLED_READY, [broadcast.id, broadcast.id, instant])
-                if open_at(window, zone, instant) == instant]
-            rows = self.db.execute(
-                "SELECT a.id, a.numbers, a.attempts FROM actions a WHERE %s AND a.ready_at <= ? "
-                "AND a.zone IN (SELECT value FROM json_each(?)) ORDER BY a.id LIMIT ?"
-                % _ENABLED_READY,
-                [broadcast.id, broadcast.id, instant, json.dumps(zones), free]).fetchall()
-            if not rows:
+            candidates = sorted(row for zone in zones for row in self.db.execute(
+                "SELECT ready_at, id, numbers, attempts FROM actions WHERE %s AND zone = ? "
+                "AND ready_at <= ? ORDER BY ready_at, id LIMIT ?" % _WAITING,
+                [broadcast.id, zone, instant, free]))[:free]
+            if not candidates:
                 return
-            chosen = [(action_id, json.loads(numbers), attempts)
-                      for action_id, numbers, attempts in rows]
             chosen = [(action_id, numbers[attempts % len(numbers)], attempts)
-                      for action_id, numbers, attempts in chosen]
+                      for action_id, numbers, attempts in (
+                          (row[1], json.loads(row[2]), row[3]) for row in candidates)]
             blocked = self.dnc.status(number for _, number, _ in chosen)
+            skipped, started = [], []
             for action_id, number, attempts in chosen:
                 status = blocked[number]
                 if status.call if broadcast.is_call else status.text:
-                    self.db.execute("UPDATE actions SET state = 'DNC', to_number = ?, "
-                                    "modified = ? WHERE id = ?", [number, instant, action_id])
-                    continue
-                outcome = self._outcome(broadcast, number, attempts + 1)
-                self.db.execute(
-                    "UPDATE actions SET state = 'SELECTED', attempts = attempts + 1, "
-                    "to_number = ?, started_at = ?, finish_at = ?, modified = ? WHERE id = ?",
-                    [number, instant, instant + outcome.length, instant, action_id])
+                    skipped.append((number, instant, action_id))
+                else:
+                    length = self._outcome(broadcast, number, attempts + 1).length
+                    started.append((number, instant, instant + length, instant, action_id))
+            self.db.conn.executemany("UPDATE actions SET state = 'DNC', to_number = ?, "
+                                     "modified = ? WHERE id = ?", skipped)
+            self.db.conn.executemany(
+                "UPDATE actions SET state = 'SELECTED', attempts = attempts + 1, "
+                "to_number = ?, started_at = ?, finish_at = ?, modified = ? WHERE id = ?",
+                started)
 
     def _finish_attempts(self, broadcast: Broadcast, instant: int) -> None:
         retry = broadcast.config.retry
-        for action_id, number, attempts, started, finished in self.db.execute(
+        records, retried, finished = [], [], []
+        for action_id, number, attempts, started, ended in self.db.execute(
                 "SELECT id, to_number, attempts, started_at, finish_at FROM actions "
                 "WHERE broadcast_id = ? AND state = 'SELECTED' AND finish_at <= ? "
                 "ORDER BY finish_at, id", [broadcast.id, instant]).fetchall():
             outcome = self._outcome(broadcast, number, attempts)
-            self.db["action_records"].insert({
-                "action_id": action_id, "account_id": self.account_id,
-                "broadcast_id": broadcast.id, "result": outcome.result,
-                "originate_time": started,
-                "answer_time": None if outcome.answered_after is None
-                else started + outcome.answered_after,
-                "finish_time": finished, "duration": outcome.duration,
-                "billed_duration": outcome.billed_duration,
-                "billed_amount": outcome.billed_amount, "message": outcome.message})
+            records.append((
+                action_id, self.account_id, broadcast.id, outcome.result, started,
+                None if outcome.answered_after is None else started + outcome.answered_after,
+                ended, outcome.duration, outcome.billed_duration, outcome.billed_amount,
+                outcome.message))
             if retry and outcome.result in retry.results and attempts < retry.max_attempts:
-                self.db.execute(
-                    "UPDATE actions SET state = 'READY', ready_at = ?, finish_at = NULL, "
-                    "modified = ? WHERE id = ?",
-                    [finished + 60 * retry.minutes_between, finished, action_id])
+                retried.append((ended + 60 * retry.minutes_between, ended, action_id))
             else:
-                self.db.execute(
-                    "UPDATE actions SET state = 'FINISHED', final_result = ?, finish_at = NULL, "
-                    "modified = ? WHERE id = ?", [outcome.result, finished, action_id])
+                finished.append((outcome.result, ended, action_id))
+        self.db.conn.executemany(
+            "INSERT INTO action_records (action_id, account_id, broadcast_id, result, "
+            "originate_time, answer_time, finish_time, duration, billed_duration, "
+            "billed_amount, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
+        self.db.conn.executemany(
+            "UPDATE actions SET state = 'READY', ready_at = ?, finish_at = NULL, modified = ? "
+            "WHERE id = ?", retried)
+        self.db.conn.executemany(
+            "UPDATE actions SET state = 'FINISHED', final_result = ?, finish_at = NULL, "
+            "modified = ? WHERE id = ?", finished)
