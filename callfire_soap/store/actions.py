@@ -115,10 +115,13 @@ class Actions:
         duration, billed_duration, billed_amount, attempts, actions = self.db.execute(
             "SELECT total(duration), total(billed_duration), total(billed_amount), count(*), "
             "count(DISTINCT action_id) FROM action_records WHERE " + where, params).fetchone()
+        # an action counts for its final result when its last attempt is in the interval
         finals = dict(self.db.execute(
-            "SELECT final_result, count(*) FROM actions WHERE broadcast_id = ? AND id IN "
-            "(SELECT action_id FROM action_records WHERE %s) AND final_result IS NOT NULL "
-            "GROUP BY final_result" % where, [broadcast_id, *params]))
+            "SELECT a.final_result, count(*) FROM actions a WHERE a.broadcast_id = ? "
+            "AND a.final_result IS NOT NULL AND (SELECT max(finish_time) FROM action_records "
+            "r WHERE r.action_id = a.id) BETWEEN ? AND ? GROUP BY a.final_result",
+            [broadcast_id, -1 if begin is None else begin,
+             2 ** 62 if end is None else end - 1]))
         per_result = dict(self.db.execute(
             "SELECT result, count(*) FROM action_records WHERE %s GROUP BY result" % where,
             params))
