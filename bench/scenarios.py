@@ -150,5 +150,37 @@ def paging(context: Context) -> list[Row]:
                     _ms(max(timings))), "every page as fast as the first")]
 
 
+def broadcast(context: Context) -> list[Row]:
+    """A 100,000-number broadcast: the batch over SOAP, then a whole day of
+    simulation caught up by the one request that first looks."""
+    url = context.base + "/api/1.1/soap12/broadcast"
+    reply = soap(url, ("<svc:CreateBroadcast><data:Broadcast><data:Name>bench"
+                                  "</data:Name><data:VoiceBroadcastConfig/></data:Broadcast>"
+                                  "</svc:CreateBroadcast>"))
+    broadcast_id = int(reply.split(b"CreatedId>")[1].split(b"<")[0])
+    numbers = "".join("<svc:ToNumber>1%03d666%04d</svc:ToNumber>" % (200 + i // 10_000,
+                                                                      i % 10_000)
+                      for i in range(100_000))
+    rows = []
+    with PeakMemory(context.server_pid) as memory:
+        started = time.perf_counter()
+        soap(url, ("<svc:CreateContactBatch><svc:BroadcastId>%d</svc:BroadcastId>%s"
+                              "</svc:CreateContactBatch>" % (broadcast_id, numbers)))
+        elapsed = time.perf_counter() - started
+    rows.append(Row("CreateContactBatch, 100,000 ToNumbers",
+                    "%.2f s, peak memory %.0f MB (all server processes)"
+                    % (elapsed, memory.peak / 2**20), "(measured)"))
+    soap(url, ("<svc:ControlBroadcast><svc:Id>%d</svc:Id><svc:Command>START"
+                          "</svc:Command><svc:MaxActive>100</svc:MaxActive>"
+                          "</svc:ControlBroadcast>" % broadcast_id))
+    Store(context.db).clock.advance(24 * 3600)
+    started = time.perf_counter()
+    soap(url, "<svc:GetBroadcastStats><svc:Id>%d</svc:Id></svc:GetBroadcastStats>"
+         % broadcast_id)
+    rows.append(Row("GetBroadcastStats catching up 100,000 calls at MaxActive 100",
+                    "%.2f s" % (time.perf_counter() - started), "(measured)"))
+    return rows
+
+
 SCENARIOS = {"get": get_contact, "update": update_contacts, "import": import_list,
-             "query": query_contacts, "paging": paging}
+             "query": query_contacts, "paging": paging, "broadcast": broadcast}
