@@ -14,9 +14,11 @@ from conftest import bind, served_client
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")  # area code 310
 FROM = "12135550100"
 DIALPLAN = ('<dialplan name="Root"><menu maxDigits="1" timeout="3500">'
-            '<play type="tts">Press 1 to confirm your appointment</play>'
-            '<keypress pressed="1"><play type="tts">Thank you</play></keypress></menu>'
-            '</dialplan>')
+            '<play type="tts">Press 1 to confirm your appointment, 2 to cancel</play>'
+            '<keypress pressed="1"><stash varname="appointment">confirmed</stash>'
+            '<play type="tts">Thank you</play></keypress>'
+            '<keypress pressed="2"><stash varname="appointment">cancelled</stash></keypress>'
+            '</menu></dialplan>')
 # number -> (ClientData, final State, results of its attempts, in order)
 EXPECTED = {
     "13105550101": ("live", "FINISHED", ["LA"]),
@@ -117,6 +119,9 @@ def test_legacy_ivr_broadcast_flow(server, account, client, wsdl_setup):
             assert finish - originate == RING[record.Result] + TALK.get(record.Result, 0)
             assert record.Duration == TALK.get(record.Result, 0)
             assert (record.AnswerTime is None) == (record.Result not in TALK)
+            # a live answer goes through the dialplan, pressing each menu's first key
+            assert [(q.Question, q.Response) for q in record.QuestionResponse] == (
+                [("appointment", "confirmed")] if record.Result == "LA" else [])
             local = datetime.fromtimestamp(originate, LOS_ANGELES).time().replace(tzinfo=None)
             inside = begin <= local < end if begin < end else not end <= local < begin
             assert inside, "called outside the window"

@@ -143,8 +143,11 @@ def action_to_soap(action: Action):
     to_number.any_attributes = {k: v for k, v in action.to_attributes.items()
                                 if k != "ClientData"}
     record_cls = data("CallRecord" if action.is_call else "TextRecord")
+    response_cls = record_cls.get_flat_type_info(record_cls)["QuestionResponse"]
     records = [record_cls(id=r.id, Result=r.result, FinishTime=moment(r.finish_time),
-                          BilledAmount=r.billed_amount, **(
+                          BilledAmount=r.billed_amount,
+                          QuestionResponse=[response_cls(Question=q, Response=a)
+                                            for q, a in r.responses] or None, **(
                               {"OriginateTime": moment(r.originate_time),
                                "AnswerTime": moment(r.answer_time), "Duration": r.duration}
                               if action.is_call else {"Message": r.message}))

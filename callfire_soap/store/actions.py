@@ -25,6 +25,7 @@ class ActionRecord:
     duration: int
     billed_amount: float
     message: str | None
+    responses: list[tuple[str, str]] = field(default_factory=list)  # IVR answers
 
 
 @dataclass
@@ -96,9 +97,11 @@ class Actions:
                 row[10], row[11], None if is_call else config["settings"].get("Message"))
         for row in self.db.execute(
                 "SELECT action_id, id, result, originate_time, answer_time, finish_time, "
-                "duration, billed_amount, message FROM action_records WHERE action_id IN "
-                "(SELECT value FROM json_each(?)) ORDER BY id", [json.dumps(list(actions))]):
-            actions[row[0]].records.append(ActionRecord(*row[1:]))
+                "duration, billed_amount, message, responses FROM action_records WHERE "
+                "action_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                [json.dumps(list(actions))]):
+            actions[row[0]].records.append(
+                ActionRecord(*row[1:-1], [tuple(r) for r in json.loads(row[-1] or "[]")]))
         return list(actions.values())
 
     def stats(self, broadcast_id: int, begin: int | None = None,

@@ -25,6 +25,7 @@ from sqlite_utils import Database
 from . import phone
 from .contacts import Page, page_bounds
 from .errors import InvalidRequest, NotFound
+from .outcomes import DIALPLAN_PARSER
 
 TYPES = ("VOICE", "IVR", "TEXT")
 CALL_TYPES = ("VOICE", "IVR")
@@ -35,9 +36,6 @@ START_DELAY = 1              # seconds a START stays START_PENDING
 RUNNING_STATES = ("START_PENDING", "RUNNING")
 _ALLOWED = {"START": ("STOPPED", "FINISHED"), "STOP": RUNNING_STATES,
             "ARCHIVE": ("STOPPED", "FINISHED")}
-# The parser for DialplanXml: well-formedness only, nothing fetched or expanded.
-_DIALPLAN_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                                   huge_tree=False)
 
 
 @dataclass
@@ -118,7 +116,7 @@ def _check_settings(config: BroadcastConfig, creating: bool) -> None:
             raise InvalidRequest("DialplanXml must not have a DOCTYPE", detail="DialplanXml")
         else:
             try:
-                etree.fromstring(dialplan.encode(), _DIALPLAN_PARSER)
+                etree.fromstring(dialplan.encode(), DIALPLAN_PARSER)
             except etree.XMLSyntaxError as error:
                 raise InvalidRequest("DialplanXml is not well-formed XML: %s" % error,
                                      detail="DialplanXml") from None

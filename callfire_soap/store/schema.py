@@ -136,11 +136,12 @@ def _v3_broadcasts(db: Database) -> None:
     db["actions"].create_index(["account_id", "contact_id"])
     db["actions"].create_index(["broadcast_id", "to_number"])
 
-    # One row per finished attempt: a CallRecord or a TextRecord.
+    # One row per finished attempt: a CallRecord or a TextRecord.  responses: an
+    # IVR call's answers, JSON [[question, response], ...].
     db["action_records"].create(
         {"id": int, "action_id": int, "account_id": int, "broadcast_id": int, "result": str,
          "originate_time": int, "answer_time": int, "finish_time": int, "duration": int,
-         "billed_duration": int, "billed_amount": float, "message": str},
+         "billed_duration": int, "billed_amount": float, "message": str, "responses": str},
         pk="id", not_null={"action_id", "account_id", "broadcast_id", "result",
                            "originate_time", "finish_time", "duration", "billed_duration",
                            "billed_amount"},

@@ -170,7 +170,8 @@ class Simulator:
 
     def _outcome(self, broadcast: Broadcast, number: str, attempt: int) -> outcomes.Outcome:
         if broadcast.is_call:
-            return outcomes.call(number, attempt)
+            return outcomes.call(number, attempt, broadcast.config.settings.get("DialplanXml")
+                                 if broadcast.type == "IVR" else None)
         settings = broadcast.config.settings
         return outcomes.text(number, attempt, settings.get("Message") or "",
                              settings.get("BigMessageStrategy") or "SEND_MULTIPLE")
@@ -223,7 +224,7 @@ class Simulator:
                 action_id, self.account_id, broadcast.id, outcome.result, started,
                 None if outcome.answered_after is None else started + outcome.answered_after,
                 ended, outcome.duration, outcome.billed_duration, outcome.billed_amount,
-                outcome.message))
+                outcome.message, json.dumps(outcome.responses) if outcome.responses else None))
             if retry and outcome.result in retry.results and attempts < retry.max_attempts:
                 retried.append((ended + 60 * retry.minutes_between, ended, action_id))
             else:
@@ -231,7 +232,8 @@ class Simulator:
         self.db.conn.executemany(
             "INSERT INTO action_records (action_id, account_id, broadcast_id, result, "
             "originate_time, answer_time, finish_time, duration, billed_duration, "
-            "billed_amount, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
+            "billed_amount, message, responses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            records)
         self.db.conn.executemany(
             "UPDATE actions SET state = 'READY', ready_at = ?, finish_at = NULL, modified = ? "
             "WHERE id = ?", retried)
