@@ -79,3 +79,31 @@ def test_plain_suds_gets_version_mismatch(server, account):
     with pytest.raises(WebFault) as excinfo:
         contacts.QueryContactLists()
     assert excinfo.value.fault.Code.Value.endswith(":VersionMismatch")
+
+
+def test_suds_runs_every_broadcast_service_operation(server, account):
+    client = suds_client(server, account)
+    broadcasts = client.service["BroadcastServicePort"]
+    broadcast_id = broadcasts.CreateBroadcast(Broadcast={
+        "Name": "suds", "IvrBroadcastConfig": {"DialplanXml": "<dialplan/>"}})
+    assert broadcasts.GetBroadcast(Id=broadcast_id).Status == "STOPPED"
+    assert broadcasts.UpdateBroadcast(Broadcast={
+        "_id": broadcast_id, "Name": "suds 2",
+        "IvrBroadcastConfig": {"DialplanXml": "<dialplan/>"}}) is None
+    assert broadcasts.QueryBroadcasts(Type="IVR").Broadcast[0].Name == "suds 2"
+    batch_id = broadcasts.CreateContactBatch(BroadcastId=broadcast_id,
+                                             ToNumber=["13105550101", "13105550103"])
+    assert broadcasts.GetContactBatch(Id=batch_id).Size == 2
+    assert broadcasts.QueryContactBatches(BroadcastId=broadcast_id).TotalResults == 1
+    assert broadcasts.ControlContactBatch(Id=batch_id, Name="renamed") is None
+    schedule_id = broadcasts.CreateBroadcastSchedule(BroadcastId=broadcast_id, BroadcastSchedule={
+        "StartTimeOfDay": "09:00:00", "StopTimeOfDay": "17:00:00",
+        "TimeZone": "America/New_York", "DaysOfWeek": "MONDAY"})
+    assert broadcasts.GetBroadcastSchedule(Id=schedule_id).TimeZone == "America/New_York"
+    assert broadcasts.QueryBroadcastSchedule(BroadcastId=broadcast_id).TotalResults == 1
+    assert broadcasts.DeleteBroadcastSchedule(Id=schedule_id) is None
+    assert broadcasts.ControlBroadcast(Id=broadcast_id, Command="START", MaxActive=2) is None
+    server.store.clock.advance(120)
+    stats = broadcasts.GetBroadcastStats(Id=broadcast_id)
+    assert (stats.UsageStats.Attempts, stats.ActionStatistics.Finished) == (2, 2)
+    assert {s.Result for s in stats.ResultStat} == {"LA", "BUSY"}
