@@ -512,7 +512,13 @@ def test_repeated_failed_logins_are_refused_for_a_while(guarded):
 # -- one account cannot reach another's data, whatever the operation ------------
 
 OWNER_NUMBER, OWNER_DNC_NUMBER = "13105551212", "13105550000"
+OWNER_REQUEST = "urn:owner:1"  # the RequestId of each of the owner's creates
 MISSING = 10 ** 12
+DIALPLAN = '<dialplan name="Root"><play type="tts">Owner</play></dialplan>'
+# Far in the future: the schedule never acts while a test runs.
+SCHEDULE = {"StartTimeOfDay": "09:00:00", "StopTimeOfDay": "17:00:00",
+            "TimeZone": "America/New_York", "DaysOfWeek": ["MONDAY WEDNESDAY"],
+            "BeginDate": "2099-01-01"}
 
 
 @dataclass
@@ -520,6 +526,9 @@ class Owner:
     contact: int
     contact_list: int
     dnc_list: int
+    broadcast: int  # IVR, STOPPED, with a batch of OWNER_NUMBER and a schedule
+    batch: int
+    schedule: int
 
 
 def _same_as_missing(call, mine: dict, missing: dict) -> None:
@@ -536,6 +545,24 @@ def _same_as_missing(call, mine: dict, missing: dict) -> None:
 
 def _numbers(*numbers: str) -> dict:
     return {"Numbers": {"_value_1": list(numbers)}}
+
+
+def _ivr(name: str = "x", **fields) -> dict:
+    return {"Name": name, "IvrBroadcastConfig": {"DialplanXml": DIALPLAN}, **fields}
+
+
+def _to(*numbers: str) -> list:
+    return [{"_value_1": number} for number in numbers]
+
+
+def _created_anew(created: int, owners: int, get):
+    """What the intruder created with the owner's RequestId: a new one of its own."""
+    assert created != owners
+    return get(Id=created)
+
+
+def _ready(batch) -> None:
+    assert batch.Size == batch.Remaining == 1
 
 
 CROSS_ACCOUNT = {
@@ -588,8 +615,10 @@ CROSS_ACCOUNT = {
         Number=OWNER_DNC_NUMBER, CallDnc=False, TextDnc=False),
     "QueryDncLists": lambda svc, own: (
         _nothing(svc.QueryDncLists()), _nothing(svc.QueryDncLists(Name="Owner's"))),
-    # The intruder's DNC list must not scrub the owner's imports (checked by the test).
-    "CreateDncList": lambda svc, own: svc.CreateDncList(Name="x", Numbers="12135559999"),
+    # The intruder's DNC list must not scrub the owner's imports nor stop the owner's
+    # calls (checked by the test).
+    "CreateDncList": lambda svc, own: svc.CreateDncList(
+        Name="x", Numbers="12135559999 " + OWNER_NUMBER),
     "GetDncList": lambda svc, own: _same_as_missing(
         svc.GetDncList, dict(Id=own.dnc_list), dict(Id=MISSING)),
     "DeleteDncList": lambda svc, own: _same_as_missing(
@@ -600,6 +629,61 @@ CROSS_ACCOUNT = {
     "RemoveNumbersFromDncList": lambda svc, own: _same_as_missing(
         svc.RemoveNumbersFromDncList, dict(Id=own.dnc_list, Numbers=OWNER_DNC_NUMBER),
         dict(Id=MISSING, Numbers=OWNER_DNC_NUMBER)),
+    # BroadcastService.  The RequestId of a create is per account: the owner's
+    # answers the intruder a new id, never the owner's.
+    # The owner's id in the Broadcast is not the one it updates: a create makes a new one.
+    "CreateBroadcast": lambda svc, own: _created_anew(svc.CreateBroadcast(
+        RequestId=OWNER_REQUEST, Broadcast=_ivr("X", id=own.broadcast)), own.broadcast,
+        svc.GetBroadcast),
+    "QueryBroadcasts": lambda svc, own: (
+        _nothing(svc.QueryBroadcasts()), _nothing(svc.QueryBroadcasts(Type=["IVR"])),
+        _nothing(svc.QueryBroadcasts(Running=False))),
+    "GetBroadcast": lambda svc, own: _same_as_missing(
+        svc.GetBroadcast, dict(Id=own.broadcast), dict(Id=MISSING)),
+    "UpdateBroadcast": lambda svc, own: _same_as_missing(
+        svc.UpdateBroadcast, dict(Broadcast=_ivr(id=own.broadcast)),
+        dict(Broadcast=_ivr(id=MISSING))),
+    "GetBroadcastStats": lambda svc, own: _same_as_missing(
+        svc.GetBroadcastStats, dict(Id=own.broadcast), dict(Id=MISSING)),
+    "ControlBroadcast": lambda svc, own: (
+        _same_as_missing(svc.ControlBroadcast, dict(Id=own.broadcast, Command="START"),
+                         dict(Id=MISSING, Command="START")),
+        _same_as_missing(svc.ControlBroadcast, dict(Id=own.broadcast, Command="ARCHIVE"),
+                         dict(Id=MISSING, Command="ARCHIVE")),
+        _same_as_missing(svc.ControlBroadcast, dict(Id=own.broadcast, MaxActive=1),
+                         dict(Id=MISSING, MaxActive=1))),
+    "CreateContactBatch": lambda svc, own: (
+        _same_as_missing(svc.CreateContactBatch, dict(
+            BroadcastId=own.broadcast, ToNumber=_to("12135551000"), Start=True), dict(
+            BroadcastId=MISSING, ToNumber=_to("12135551000"), Start=True)),
+        _same_as_missing(svc.CreateContactBatch, dict(
+            BroadcastId=svc.CreateBroadcast(Broadcast=_ivr()), ContactListId=own.contact_list),
+            dict(BroadcastId=svc.CreateBroadcast(Broadcast=_ivr()), ContactListId=MISSING)),
+        # The owner's number, in the owner's broadcast already, is no duplicate here.
+        _ready(_created_anew(svc.CreateContactBatch(
+            RequestId=OWNER_REQUEST, BroadcastId=svc.CreateBroadcast(Broadcast=_ivr()),
+            ToNumber=_to(OWNER_NUMBER), ScrubBroadcastDuplicates=True), own.batch,
+            svc.GetContactBatch))),
+    "QueryContactBatches": lambda svc, own: _same_as_missing(
+        svc.QueryContactBatches, dict(BroadcastId=own.broadcast), dict(BroadcastId=MISSING)),
+    "GetContactBatch": lambda svc, own: _same_as_missing(
+        svc.GetContactBatch, dict(Id=own.batch), dict(Id=MISSING)),
+    "ControlContactBatch": lambda svc, own: _same_as_missing(
+        svc.ControlContactBatch, dict(Id=own.batch, Name="X", Enabled=False),
+        dict(Id=MISSING, Name="X", Enabled=False)),
+    "CreateBroadcastSchedule": lambda svc, own: (
+        _same_as_missing(svc.CreateBroadcastSchedule, dict(
+            BroadcastId=own.broadcast, BroadcastSchedule=SCHEDULE), dict(
+            BroadcastId=MISSING, BroadcastSchedule=SCHEDULE)),
+        _created_anew(svc.CreateBroadcastSchedule(
+            RequestId=OWNER_REQUEST, BroadcastId=svc.CreateBroadcast(Broadcast=_ivr()),
+            BroadcastSchedule=SCHEDULE), own.schedule, svc.GetBroadcastSchedule)),
+    "QueryBroadcastSchedule": lambda svc, own: _same_as_missing(
+        svc.QueryBroadcastSchedule, dict(BroadcastId=own.broadcast), dict(BroadcastId=MISSING)),
+    "GetBroadcastSchedule": lambda svc, own: _same_as_missing(
+        svc.GetBroadcastSchedule, dict(Id=own.schedule), dict(Id=MISSING)),
+    "DeleteBroadcastSchedule": lambda svc, own: _same_as_missing(
+        svc.DeleteBroadcastSchedule, dict(Id=own.schedule), dict(Id=MISSING)),
 }
 
 
@@ -619,17 +703,37 @@ def test_every_implemented_operation_has_a_cross_account_case():
 @pytest.mark.parametrize("operation", sorted(CROSS_ACCOUNT))
 def test_another_account_cannot_reach_the_data(server, operation):
     owner_account, intruder = new_account(server), new_account(server)
-    owner_svc = bind(served_client(server, owner_account), server, "Contact")
+    owner_client = served_client(server, owner_account)
+    owner_svc = bind(owner_client, server, "Contact")
     contact_list = owner_svc.CreateContactList(Name="Owner's", ContactSource={"Contact": [
         {"homePhone": OWNER_NUMBER, "firstName": "Owner"}]})
     (contact,) = owner_svc.QueryContacts().Contact
+    owner_broadcasts = bind(owner_client, server, "Broadcast")
+    broadcast = owner_broadcasts.CreateBroadcast(RequestId=OWNER_REQUEST,
+                                                 Broadcast=_ivr("Owner's"))
     owner = Owner(contact.id, contact_list,
-                  owner_svc.CreateDncList(Name="Owner's", Numbers=OWNER_DNC_NUMBER))
+                  owner_svc.CreateDncList(Name="Owner's", Numbers=OWNER_DNC_NUMBER), broadcast,
+                  owner_broadcasts.CreateContactBatch(RequestId=OWNER_REQUEST,
+                                                      BroadcastId=broadcast,
+                                                      ToNumber=_to(OWNER_NUMBER)),
+                  owner_broadcasts.CreateBroadcastSchedule(RequestId=OWNER_REQUEST,
+                                                           BroadcastId=broadcast,
+                                                           BroadcastSchedule=SCHEDULE))
     before = account_rows(server.store, owner_account.id)
+    assert before["broadcasts"] and before["contact_batches"] and before["actions"] \
+        and before["broadcast_schedules"]
 
-    CROSS_ACCOUNT[operation](bind(served_client(server, intruder), server, "Contact"), owner)
+    (port,) = [port for port, name in _implemented() if name == operation]
+    CROSS_ACCOUNT[operation](bind(served_client(server, intruder), server,
+                                  port.removesuffix("ServicePort")), owner)
 
     assert account_rows(server.store, owner_account.id) == before
     # Whatever the intruder put on its DNC lists does not scrub the owner's imports.
     owner_svc.AddContactsToList(ContactListId=contact_list, ContactSource=_numbers("12135559999"))
     assert owner_svc.GetContactList(Id=contact_list).Size == 2
+    # Nor does it stop the owner's call, and what the intruder dialled is not in the
+    # owner's history: one call, answered (see store/outcomes.py).
+    owner_broadcasts.ControlBroadcast(Id=broadcast, Command="START")
+    server.store.clock.advance(60)
+    (call,) = [item["Call"] for item in owner_svc.GetContactHistory(ContactId=contact.id)]
+    assert (call.BroadcastId, call.State, call.FinalResult) == (broadcast, "FINISHED", "LA")
