@@ -281,15 +281,21 @@ def test_schedules_create_query_get_delete(broadcasts):
     result = broadcasts.QueryBroadcastSchedule(BroadcastId=broadcast_id)
     assert (result.TotalResults, [s.id for s in result.BroadcastSchedule]) == (1, [schedule_id])
     for bad, field in [({"TimeZone": "Mars/Olympus"}, "TimeZone"),
+                       ({"TimeZone": "America"}, "TimeZone"),  # a directory of zones
+                       ({"TimeZone": "a" * 300}, "TimeZone"),
                        ({"StopTimeOfDay": time(9)}, "StopTimeOfDay"),
                        ({"DaysOfWeek": []}, "DaysOfWeek"),
                        ({"BeginDate": "2030-02-01", "EndDate": "2030-01-01"}, "EndDate")]:
         assert field in bad_request(broadcasts.CreateBroadcastSchedule, BroadcastId=broadcast_id,
                                     BroadcastSchedule={**SCHEDULE, **bad})
+    # the last day there is: accepted, and it never comes
+    broadcasts.CreateBroadcastSchedule(BroadcastId=broadcast_id, BroadcastSchedule={
+        **SCHEDULE, "StopTimeOfDay": time(8), "BeginDate": "9999-12-31",
+        "DaysOfWeek": ["FRIDAY"]})
     broadcasts.DeleteBroadcastSchedule(Id=schedule_id)
     not_found(broadcasts.GetBroadcastSchedule, Id=schedule_id)
     not_found(broadcasts.DeleteBroadcastSchedule, Id=schedule_id)
-    assert broadcasts.QueryBroadcastSchedule(BroadcastId=broadcast_id).TotalResults == 0
+    assert broadcasts.QueryBroadcastSchedule(BroadcastId=broadcast_id).TotalResults == 1
     not_found(broadcasts.CreateBroadcastSchedule, BroadcastId=broadcast_id + 10_000,
               BroadcastSchedule=SCHEDULE)
 

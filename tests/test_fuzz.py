@@ -104,7 +104,7 @@ def values(model, ids: list[int], spoil: bool) -> st.SearchStrategy[str]:
     elif issubclass(model, Integer):
         typed = st.sampled_from(ids).map(str) | INTEGERS
     elif issubclass(model, Date):  # before DateTime: Spyne's Date is a DateTime
-        typed = st.dates().map(str)
+        typed = st.dates().map(str) | st.sampled_from(["9999-12-31", "0001-01-01"])
     elif issubclass(model, DateTime):
         typed = st.datetimes().map(lambda d: d.isoformat()) | st.sampled_from(
             ["9999-12-31T23:59:59.999999+14:00", "0001-01-01T00:00:00+14:00"])

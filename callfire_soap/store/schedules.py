@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Iterable, Iterator
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from sqlite_utils import Database
 
@@ -41,7 +42,8 @@ class BroadcastSchedule:
         day = datetime.fromtimestamp(after, zone).date() - timedelta(days=1)
         if self.begin_date is not None:
             day = max(day, self.begin_date)
-        while self.end_date is None or day <= self.end_date:
+        last = date.max - timedelta(days=1)  # the stop of a day may be on the next
+        while day < last and (self.end_date is None or day <= self.end_date):
             if day.weekday() in weekdays:
                 stop_day = day + timedelta(days=1) if self.stop_time < self.start_time else day
                 events = [(_instant(day, self.start_time, zone), "START"),
@@ -55,12 +57,15 @@ def _instant(day: date, at: time, zone: ZoneInfo) -> int:
     return int(datetime.combine(day, at, tzinfo=zone).timestamp())
 
 
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 def _check(schedule: BroadcastSchedule) -> None:
-    try:
-        ZoneInfo(schedule.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
+    if schedule.time_zone not in _zone_names():
         raise InvalidRequest("TimeZone %r is not a time zone name such as America/New_York"
-                             % schedule.time_zone, detail="TimeZone") from None
+                             % schedule.time_zone, detail="TimeZone")
     if schedule.start_time == schedule.stop_time:
         raise InvalidRequest("StartTimeOfDay and StopTimeOfDay are equal",
                              detail="StopTimeOfDay")
