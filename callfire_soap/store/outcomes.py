@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 
@@ -62,12 +63,15 @@ def call(number: str, attempt: int, dialplan: str | None = None) -> Outcome:
     billed = 60 * math.ceil(talk / 60)
     return Outcome(result, ring + talk, ring if talk else None, talk, billed,
                    round(CALL_PRICE * billed / 60, 2),
-                   responses=ivr_responses(dialplan) if dialplan and result == "LA" else [])
+                   responses=list(ivr_responses(dialplan)) if dialplan and result == "LA"
+                   else [])
 
 
-def ivr_responses(dialplan: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=64)
+def ivr_responses(dialplan: str) -> tuple[tuple[str, str], ...]:
     """What a callee answers to a CallFire XML dialplan: at every ``menu`` the
-    first ``keypress``; each ``stash`` met on the way is a (varname, text) answer."""
+    first ``keypress``; each ``stash`` met on the way is a (varname, text) answer.
+    Every live answer of a broadcast asks this of the same dialplan: parsed once."""
     responses: list[tuple[str, str]] = []
 
     def walk(node) -> None:
@@ -82,7 +86,7 @@ def ivr_responses(dialplan: str) -> list[tuple[str, str]]:
             walk(child)
 
     walk(etree.fromstring(dialplan.encode(), DIALPLAN_PARSER))
-    return responses
+    return tuple(responses)
 
 
 def text(number: str, attempt: int, message: str, big_message_strategy: str) -> Outcome:

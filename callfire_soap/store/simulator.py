@@ -8,8 +8,9 @@ or how often, anyone looks; the same requests at the same clock readings give
 the same calls, texts and records.
 
 A RUNNING broadcast keeps up to MaxActive actions SELECTED (in progress),
-taking READY actions of its enabled batches in id order, each once the
-callee's local time is inside the LocalTimeZoneRestriction.  A number on Do
+taking the READY actions of its enabled batches that have waited longest
+(then in the order they were added), each once the callee's local time is
+inside the LocalTimeZoneRestriction.  A number on Do
 Not Contact (for calls or for texts, as the broadcast is) ends as DNC
 without an attempt.  An attempt ends after the time store/outcomes.py gives
 it, with a record; a result in RetryResults is tried again after
@@ -28,7 +29,7 @@ from sqlite_utils import Database
 from . import outcomes
 from .broadcasts import Broadcast, Broadcasts, Window
 from .dnc import DncLists
-from .schedules import BroadcastSchedules
+from .schedules import BroadcastSchedule, BroadcastSchedules
 
 # The READY actions of enabled batches, per zone: a range of one index
 # (store/schema.py), so each look is a seek however many actions wait.
@@ -82,17 +83,20 @@ class Simulator:
         broadcast = self.broadcasts.get(broadcast_id)
         instant = self.db.execute("SELECT sim_until FROM broadcasts WHERE id = ?",
                                   [broadcast_id]).fetchone()[0]
+        # Neither changes while it is simulated: read once, not at every step.  An
+        # ARCHIVED broadcast follows no schedule, and nothing un-archives it here.
         zones = [zone for (zone,) in self.db.execute(
             "SELECT DISTINCT zone FROM actions WHERE broadcast_id = ?", [broadcast_id])]
+        schedules = [] if broadcast.status == "ARCHIVED" else self.schedules.of(broadcast_id)
         while True:
-            event = self._next_event(broadcast, instant, zones)
+            event = self._next_event(broadcast, instant, zones, schedules)
             if event is None or event > until:
                 break
-            self._step(broadcast, instant, max(event, instant), zones)
+            self._step(broadcast, instant, max(event, instant), zones, schedules)
             instant = max(event, instant)
         self.db.execute("UPDATE broadcasts SET sim_until = ?, next_event = ? WHERE id = ?",
-                        [max(instant, until),
-                         self._next_event(broadcast, max(instant, until), zones), broadcast_id])
+                        [max(instant, until), self._next_event(
+                            broadcast, max(instant, until), zones, schedules), broadcast_id])
 
     def _first_ready(self, broadcast_id: int, zone: str) -> int | None:
         """When the earliest waiting action of ``zone`` is (or was) ready."""
@@ -105,8 +109,8 @@ class Simulator:
 
     # -- the next event ---------------------------------------------------
 
-    def _next_event(self, broadcast: Broadcast, instant: int,
-                    zones: list[str]) -> int | None:
+    def _next_event(self, broadcast: Broadcast, instant: int, zones: list[str],
+                    schedules: list[BroadcastSchedule]) -> int | None:
         """When something next happens to the broadcast, at ``instant`` or later."""
         events = []
         if broadcast.status == "START_PENDING":
@@ -117,41 +121,36 @@ class Simulator:
         if finishing[1] is not None:
             events.append(finishing[1])
         if broadcast.status == "RUNNING":
-            waiting = [(zone, ready_at) for zone, ready_at in (
-                (zone, self._first_ready(broadcast.id, zone)) for zone in zones)
-                if ready_at is not None]
+            first_ready = {zone: self._first_ready(broadcast.id, zone) for zone in zones}
+            waiting = [(zone, ready_at) for zone, ready_at in first_ready.items()
+                       if ready_at is not None]
             if not waiting and not finishing[0]:
                 events.append(instant)  # nothing left: it finishes now
             elif finishing[0] < broadcast.max_active:
                 window = broadcast.config.window
                 events.extend(open_at(window, zone, max(ready_at, instant))
                               for zone, ready_at in waiting)
-        if broadcast.status != "ARCHIVED":
-            events.extend(t for t in (self._next_transition(broadcast.id, instant),)
-                          if t is not None)
+        for schedule in schedules:
+            transition = next(schedule.transitions(instant), None)
+            if transition is not None:
+                events.append(transition[0])
         return max(min(events), instant) if events else None
 
     def _start_at(self, broadcast_id: int) -> int:
         return self.db.execute("SELECT start_at FROM broadcasts WHERE id = ?",
                                [broadcast_id]).fetchone()[0]
 
-    def _next_transition(self, broadcast_id: int, after: int) -> int | None:
-        instants = [next(schedule.transitions(after), (None,))[0]
-                    for schedule in self.schedules.of(broadcast_id)]
-        instants = [t for t in instants if t is not None]
-        return min(instants) if instants else None
-
     # -- one instant ------------------------------------------------------
 
-    def _step(self, broadcast: Broadcast, last: int, instant: int, zones: list[str]) -> None:
+    def _step(self, broadcast: Broadcast, last: int, instant: int, zones: list[str],
+              schedules: list[BroadcastSchedule]) -> None:
         """Everything that happens to the broadcast at ``instant`` (the previous
         step was at ``last``), in a fixed order."""
-        if broadcast.status != "ARCHIVED":
-            for schedule in self.schedules.of(broadcast.id):
-                for at, command in schedule.transitions(last):
-                    if at > instant:
-                        break
-                    self.broadcasts.command(broadcast, command, at)
+        for schedule in schedules:
+            for at, command in schedule.transitions(last):
+                if at > instant:
+                    break
+                self.broadcasts.command(broadcast, command, at)
         if broadcast.status == "START_PENDING" and self._start_at(broadcast.id) <= instant:
             self._set_status(broadcast, "RUNNING", instant)
         self._finish_attempts(broadcast, instant)
