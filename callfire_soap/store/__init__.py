@@ -126,11 +126,13 @@ class Store:
         to now (store/simulator.py); a read does that in a write transaction of its
         own, and only when something is due."""
         if simulated and not write and due(self.db(), account_id, self.clock.now()):
-            with self.session(account_id, write=True):
-                pass
+            # Simulating writes no contact: the remembered queries stay valid.
+            with self.transaction(write=True) as db:
+                catching_up = Session(db, account_id, self.marks, self.clock)
+                catching_up.simulator.catch_up(catching_up.now)
         with self.transaction(write) as db:
             session = Session(db, account_id, self.marks, self.clock)
-            if write and due(db, account_id, session.now):
+            if write:
                 session.simulator.catch_up(session.now)
             yield session
             if write:  # what this process remembered of the account's queries is stale
