@@ -85,10 +85,9 @@ class ContactService:
         session.contacts.get(request.ContactId)
         page = session.actions.history(request.ContactId, request.FirstResult,
                                        request.MaxResults)
-        actions = [action_to_soap(a) for a in page.items]
         return data("ContactHistory")(
-            Call=[a for a, kept in zip(actions, page.items) if kept.is_call],
-            Text=[a for a, kept in zip(actions, page.items) if not kept.is_call])
+            Call=[action_to_soap(a) for a in page.items if a.is_call],
+            Text=[action_to_soap(a) for a in page.items if not a.is_call])
 
     def CreateContactList(self, session: Session, request) -> int:
         source = source_from_soap(request.ContactSource)
