@@ -363,6 +363,15 @@ def test_a_csv_with_characters_xml_cannot_carry_is_refused(server, account):
     assert account_rows(server.store, account.id) == before
 
 
+@pytest.mark.parametrize("text", ["\u00a0", "QUJD\u3000", "\u2003"])
+def test_base64_with_unicode_spaces_is_refused(server, account, text):
+    """libxml2's schema check takes Unicode spaces in base64Binary for whitespace."""
+    before = account_rows(server.store, account.id)
+    fault = sender(post(server, account, create_list("<svc:File>%s</svc:File>" % text)))
+    assert "is not base64Binary" in fault["reason"]
+    assert account_rows(server.store, account.id) == before
+
+
 def test_a_csv_imported_without_validation_still_holds_phone_numbers(server, account):
     """The schema's PhoneNumber pattern guards Contact elements; a File needs the same."""
     before = account_rows(server.store, account.id)
