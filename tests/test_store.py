@@ -15,6 +15,7 @@ from callfire_soap.store.schema import MIGRATIONS
     ("13105551212", "13105551212"), ("3105551212", "13105551212"),
     ("+1 (310) 555-1212", "13105551212"), ("10105551212", None), ("999", None),
     ("23105551212", None), ("13101551212", None), ("MYNAME", None),
+    ("13105\u066551212", None), ("\uff11\uff13\uff10\uff15551212", None),  # not ASCII digits
 ])
 def test_phone_normalize(raw, expected):
     assert phone.normalize(raw) == expected

@@ -2,7 +2,7 @@
 import re
 
 _SEPARATORS = re.compile(r"[\s().\-+]")
-_NANP = re.compile(r"1[2-9]\d{2}[2-9]\d{6}")
+_NANP = re.compile(r"1[2-9][0-9]{2}[2-9][0-9]{6}")  # ASCII: \d would take any script's digits
 
 
 def normalize(number: str) -> str | None:
