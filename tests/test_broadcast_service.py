@@ -95,6 +95,16 @@ def test_create_and_get_each_type_with_its_config(broadcasts):
         "TEXT", "67076", "Sale today", "SEND_MULTIPLE")
 
 
+def test_update_with_one_alternative_of_a_choice_replaces_the_other(broadcasts):
+    """LiveSoundText or LiveSoundId: the schema allows one, so the one given wins."""
+    voice_id = broadcasts.CreateBroadcast(Broadcast={"VoiceBroadcastConfig": {
+        "LiveSoundText": "Hi there", "MachineSoundId": 7}})
+    broadcasts.UpdateBroadcast(Broadcast={"id": voice_id, "VoiceBroadcastConfig": {
+        "LiveSoundId": 12}})
+    config = broadcasts.GetBroadcast(Id=voice_id).VoiceBroadcastConfig
+    assert (config.LiveSoundText, config.LiveSoundId, config.MachineSoundId) == (None, 12, 7)
+
+
 @pytest.mark.parametrize("broadcast, field", [
     ({"Type": "VOICE", "IvrBroadcastConfig": {"DialplanXml": DIALPLAN}}, "Type"),
     ({"Type": "IVR", "IvrBroadcastConfig": {"DialplanXml": "<dialplan><play>"}}, "DialplanXml"),

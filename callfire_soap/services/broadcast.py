@@ -59,9 +59,20 @@ def config_from_soap(soap_broadcast) -> BroadcastConfig | None:
             retry=None if retry is None else Retry(
                 retry.MaxAttempts, retry.MinutesBetweenAttempts, retry.RetryResults or [],
                 retry.RetryPhoneTypes or []),
-            settings={name: getattr(config, name) for name in SETTINGS[kind]
-                      if getattr(config, name) is not None})
+            settings=_settings(config, kind))
     return None
+
+
+def _settings(config, kind: str) -> dict[str, object]:
+    """The settings a config element gives.  An alternative of an xs:choice
+    (LiveSoundText or LiveSoundId) displaces the others: they come as None,
+    so an update clears them."""
+    given = {name: getattr(config, name) for name in SETTINGS[kind]
+             if getattr(config, name) is not None}
+    for group in type(config).choices:
+        if given.keys() & set(group):
+            given.update({name: None for name in group if name not in given})
+    return given
 
 
 def broadcast_from_soap(soap_broadcast) -> Broadcast:

@@ -61,7 +61,8 @@ class Window:
 @dataclass
 class BroadcastConfig:
     """What a broadcast does.  ``settings`` are the type's own fields, by their
-    CallFire names (Message, BigMessageStrategy, DialplanXml, LiveSoundText, ...)."""
+    CallFire names (Message, BigMessageStrategy, DialplanXml, LiveSoundText, ...);
+    a setting given as None is one an update clears."""
     type: str
     from_number: str | None = None
     window: Window | None = None
@@ -138,6 +139,7 @@ def _check_settings(config: BroadcastConfig, creating: bool) -> None:
 
 def _config_json(config: BroadcastConfig) -> str:
     value = asdict(config)
+    value["settings"] = {k: v for k, v in config.settings.items() if v is not None}
     if config.window is not None:
         value["window"] = {k: None if v is None else v.isoformat()
                            for k, v in value["window"].items()}
