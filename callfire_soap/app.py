@@ -18,7 +18,7 @@ import time
 from .accesslog import AccessLog
 from .limits import Limits
 from .ratelimit import FailedLogins
-from .services import IMPLEMENTATIONS
+from .services import DECLARATIONS
 from .soap import application, faults
 from .soap.endpoint import SoapEndpoint
 from .soap.models import PORTS
@@ -94,7 +94,7 @@ class CallFireApp:
         self.failed_logins = FailedLogins(limits.auth_failures, limits.auth_window)
         self.ports = {
             port.path: SoapEndpoint(
-                application.build(port, IMPLEMENTATIONS.get(port.name), store, limits))
+                application.build(port, DECLARATIONS[port.name], store, limits))
             for port in PORTS
         }
 

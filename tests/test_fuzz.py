@@ -28,7 +28,7 @@ from spyne.model.binary import ByteArray
 from spyne.model.complex import ComplexModelBase, XmlAttribute, XmlData
 from spyne.model.primitive import Boolean, Date, DateTime, Float, Integer, Time
 
-from callfire_soap.services import IMPLEMENTATIONS
+from callfire_soap.services import implemented
 from callfire_soap.soap.models import PORTS, SCHEMA
 from callfire_soap.soap.schema import SpaceList
 from callfire_soap.store.contacts import STANDARD_FIELDS
@@ -41,7 +41,7 @@ OPERATIONS = [(port.path, operation) for port in PORTS for operation in port.ope
 # Operations with code behind them are drawn ten times as often as the rest.
 WEIGHTED = OPERATIONS + 9 * [(port.path, operation) for port in PORTS
                              for operation in port.operations
-                             if hasattr(IMPLEMENTATIONS.get(port.name), operation.name)]
+                             if implemented(port.name, operation.name)]
 # Ours, the other account's, and nobody's.
 NUMBERS_IN_USE = ["13105551212", "12135551000", "13105550000"]
 

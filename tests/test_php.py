@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from callfire_soap.services import IMPLEMENTATIONS
+from callfire_soap.services import DECLARATIONS
 from conftest import ENTRY, REFERENCE_DIR, SERVED_XSD, SOAP12, new_account, start_server
 
 PHP_DIR = Path(__file__).resolve().parent / "php"
 CAPTURED = PHP_DIR / "captured"
-IMPLEMENTED = [op for name, service in IMPLEMENTATIONS.items()
-               for op in dir(service) if op[0].isupper()]
+IMPLEMENTED = [op for operations in DECLARATIONS.values()
+               for op, declaration in operations.items() if declaration.handler]
 # script -> the service it calls (with the reference WSDL, the 'location' it is
 # given; broadcast_service.php reaches ContactService at the same address ending
 # in /contact); the DNC operations exist only in the served WSDL

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, time, timezone
 
-from ..soap.application import simulated
 from ..soap.models import data, svc
+from ..soap.operations import read, write
 from ..store import Session
 from ..store.actions import Action, BroadcastStats
 from ..store.batches import ContactBatch, ToNumber
@@ -171,95 +171,96 @@ def action_to_soap(action: Action):
                   else {"Message": action.message, "TextRecord": records}))
 
 
-class BroadcastService:
-    def CreateBroadcast(self, session: Session, request) -> int:
-        broadcast = broadcast_from_soap(request.Broadcast)
-        return session.once("CreateBroadcast", request.RequestId,
-                            lambda: session.broadcasts.create(broadcast, session.now))
+def create_broadcast(session: Session, request) -> int:
+    return session.broadcasts.create(broadcast_from_soap(request.Broadcast), session.now)
 
-    @simulated
-    def QueryBroadcasts(self, session: Session, request):
-        page = session.broadcasts.query(request.Type, request.Running, request.LabelName,
-                                        request.FirstResult, request.MaxResults)
-        return svc("BroadcastQueryResult")(TotalResults=page.total,
-                                           Broadcast=[broadcast_to_soap(b) for b in page.items])
+def query_broadcasts(session: Session, request):
+    page = session.broadcasts.query(request.Type, request.Running, request.LabelName,
+                                    request.FirstResult, request.MaxResults)
+    return svc("BroadcastQueryResult")(TotalResults=page.total,
+                                       Broadcast=[broadcast_to_soap(b) for b in page.items])
 
-    @simulated
-    def GetBroadcast(self, session: Session, request):
-        return broadcast_to_soap(session.broadcasts.get(request.Id))
+def get_broadcast(session: Session, request):
+    return broadcast_to_soap(session.broadcasts.get(request.Id))
 
-    def UpdateBroadcast(self, session: Session, request) -> None:
-        changes = broadcast_from_soap(request.Broadcast)
-        with session.changing(changes.id):
-            session.broadcasts.update(changes, session.now)
+def update_broadcast(session: Session, request) -> None:
+    changes = broadcast_from_soap(request.Broadcast)
+    with session.changing(changes.id):
+        session.broadcasts.update(changes, session.now)
 
-    @simulated
-    def GetBroadcastStats(self, session: Session, request):
-        session.broadcasts.get(request.Id)
-        return stats_to_soap(session.actions.stats(request.Id, instant(request.IntervalBegin),
-                                                   instant(request.IntervalEnd)))
+def get_broadcast_stats(session: Session, request):
+    session.broadcasts.get(request.Id)
+    return stats_to_soap(session.actions.stats(request.Id, instant(request.IntervalBegin),
+                                               instant(request.IntervalEnd)))
 
-    def ControlBroadcast(self, session: Session, request) -> None:
-        def control() -> int:
-            with session.changing(request.Id):
-                session.broadcasts.control(request.Id, request.Command, request.MaxActive,
-                                           session.now)
-            return request.Id
+def control_broadcast(session: Session, request) -> int:
+    """Answers the broadcast's id, for the RequestId's record (the response is empty)."""
+    with session.changing(request.Id):
+        session.broadcasts.control(request.Id, request.Command, request.MaxActive,
+                                   session.now)
+    return request.Id
 
-        session.once("ControlBroadcast", request.RequestId, control)
+def create_contact_batch(session: Session, request) -> int:
+    with session.changing(request.BroadcastId):
+        broadcast = session.broadcasts.require(request.BroadcastId, changing=True)
+        batch_id = session.batches.create(
+            broadcast, request.Name, to_numbers_from_soap(request.ToNumber),
+            request.ContactListId, request.ScrubBroadcastDuplicates, session.now)
+        if request.Start:
+            session.broadcasts.command(broadcast, "START", session.now)
+    return batch_id
 
-    def CreateContactBatch(self, session: Session, request) -> int:
-        def create() -> int:
-            with session.changing(request.BroadcastId):
-                broadcast = session.broadcasts.require(request.BroadcastId, changing=True)
-                batch_id = session.batches.create(
-                    broadcast, request.Name, to_numbers_from_soap(request.ToNumber),
-                    request.ContactListId, request.ScrubBroadcastDuplicates, session.now)
-                if request.Start:
-                    session.broadcasts.command(broadcast, "START", session.now)
-            return batch_id
+def query_contact_batches(session: Session, request):
+    session.broadcasts.get(request.BroadcastId)
+    page = session.batches.query(request.BroadcastId, request.FirstResult,
+                                 request.MaxResults)
+    return svc("ContactBatchQueryResult")(
+        TotalResults=page.total, ContactBatch=[batch_to_soap(b) for b in page.items])
 
-        return session.once("CreateContactBatch", request.RequestId, create)
+def get_contact_batch(session: Session, request):
+    return batch_to_soap(session.batches.get(request.Id))
 
-    @simulated
-    def QueryContactBatches(self, session: Session, request):
-        session.broadcasts.get(request.BroadcastId)
-        page = session.batches.query(request.BroadcastId, request.FirstResult,
-                                     request.MaxResults)
-        return svc("ContactBatchQueryResult")(
-            TotalResults=page.total, ContactBatch=[batch_to_soap(b) for b in page.items])
+def control_contact_batch(session: Session, request) -> None:
+    batch = session.batches.get(request.Id)
+    with session.changing(batch.broadcast_id):
+        session.batches.control(request.Id, request.Name, request.Enabled)
 
-    @simulated
-    def GetContactBatch(self, session: Session, request):
-        return batch_to_soap(session.batches.get(request.Id))
+def create_broadcast_schedule(session: Session, request) -> int:
+    schedule = schedule_from_soap(request.BroadcastSchedule)
+    with session.changing(request.BroadcastId):
+        session.broadcasts.require(request.BroadcastId, changing=True)
+        return session.schedules.create(request.BroadcastId, schedule)
 
-    def ControlContactBatch(self, session: Session, request) -> None:
-        batch = session.batches.get(request.Id)
-        with session.changing(batch.broadcast_id):
-            session.batches.control(request.Id, request.Name, request.Enabled)
+def query_broadcast_schedule(session: Session, request):
+    session.broadcasts.get(request.BroadcastId)
+    page = session.schedules.query(request.BroadcastId, request.FirstResult,
+                                   request.MaxResults)
+    return svc("BroadcastScheduleQueryResult")(
+        TotalResults=page.total,
+        BroadcastSchedule=[schedule_to_soap(s) for s in page.items])
 
-    def CreateBroadcastSchedule(self, session: Session, request) -> int:
-        schedule = schedule_from_soap(request.BroadcastSchedule)
+def get_broadcast_schedule(session: Session, request):
+    return schedule_to_soap(session.schedules.get(request.Id))
 
-        def create() -> int:
-            with session.changing(request.BroadcastId):
-                session.broadcasts.require(request.BroadcastId, changing=True)
-                return session.schedules.create(request.BroadcastId, schedule)
+def delete_broadcast_schedule(session: Session, request) -> None:
+    schedule = session.schedules.get(request.Id)
+    with session.changing(schedule.broadcast_id):
+        session.schedules.delete(request.Id)
 
-        return session.once("CreateBroadcastSchedule", request.RequestId, create)
 
-    def QueryBroadcastSchedule(self, session: Session, request):
-        session.broadcasts.get(request.BroadcastId)
-        page = session.schedules.query(request.BroadcastId, request.FirstResult,
-                                       request.MaxResults)
-        return svc("BroadcastScheduleQueryResult")(
-            TotalResults=page.total,
-            BroadcastSchedule=[schedule_to_soap(s) for s in page.items])
-
-    def GetBroadcastSchedule(self, session: Session, request):
-        return schedule_to_soap(session.schedules.get(request.Id))
-
-    def DeleteBroadcastSchedule(self, session: Session, request) -> None:
-        schedule = session.schedules.get(request.Id)
-        with session.changing(schedule.broadcast_id):
-            session.schedules.delete(request.Id)
+OPERATIONS = {
+    "CreateBroadcast": write(create_broadcast, request_id=True),
+    "QueryBroadcasts": read(query_broadcasts, simulated=True),
+    "GetBroadcast": read(get_broadcast, simulated=True),
+    "UpdateBroadcast": write(update_broadcast),
+    "GetBroadcastStats": read(get_broadcast_stats, simulated=True),
+    "ControlBroadcast": write(control_broadcast, request_id=True),
+    "CreateContactBatch": write(create_contact_batch, request_id=True),
+    "QueryContactBatches": read(query_contact_batches, simulated=True),
+    "GetContactBatch": read(get_contact_batch, simulated=True),
+    "ControlContactBatch": write(control_contact_batch),
+    "CreateBroadcastSchedule": write(create_broadcast_schedule, request_id=True),
+    "QueryBroadcastSchedule": read(query_broadcast_schedule),
+    "GetBroadcastSchedule": read(get_broadcast_schedule),
+    "DeleteBroadcastSchedule": write(delete_broadcast_schedule),
+}

@@ -1,8 +1,8 @@
 """ContactService: SOAP requests in, store calls, SOAP responses out."""
 from __future__ import annotations
 
-from ..soap.application import simulated
 from ..soap.models import data, svc
+from ..soap.operations import read, write
 from .broadcast import action_to_soap
 from ..store import Session
 from ..store.contacts import Contact
@@ -63,89 +63,109 @@ def source_from_soap(source) -> ContactSource:
     )
 
 
-class ContactService:
-    def QueryContacts(self, session: Session, request):
-        page = session.contacts.query(list_id=request.ContactListId,
-                                      field_name=request.Field, text=request.String,
-                                      first=request.FirstResult, limit=request.MaxResults)
-        return svc("ContactQueryResult")(TotalResults=page.total,
-                                         Contact=[contact_to_soap(c) for c in page.items])
+def query_contacts(session: Session, request):
+    page = session.contacts.query(list_id=request.ContactListId,
+                                  field_name=request.Field, text=request.String,
+                                  first=request.FirstResult, limit=request.MaxResults)
+    return svc("ContactQueryResult")(TotalResults=page.total,
+                                     Contact=[contact_to_soap(c) for c in page.items])
 
-    def UpdateContacts(self, session: Session, request) -> None:
-        session.contacts.update([contact_from_soap(c) for c in request.Contact or []])
+def update_contacts(session: Session, request) -> None:
+    session.contacts.update([contact_from_soap(c) for c in request.Contact or []])
 
-    def RemoveContacts(self, session: Session, request) -> None:
-        session.contacts.remove(request.ContactId or [])
+def remove_contacts(session: Session, request) -> None:
+    session.contacts.remove(request.ContactId or [])
 
-    def GetContact(self, session: Session, request):
-        return contact_to_soap(session.contacts.get(request.Id))
+def get_contact(session: Session, request):
+    return contact_to_soap(session.contacts.get(request.Id))
 
-    @simulated
-    def GetContactHistory(self, session: Session, request):
-        session.contacts.get(request.ContactId)
-        page = session.actions.history(request.ContactId, request.FirstResult,
-                                       request.MaxResults)
-        return data("ContactHistory")(
-            Call=[action_to_soap(a) for a in page.items if a.is_call],
-            Text=[action_to_soap(a) for a in page.items if not a.is_call])
+def get_contact_history(session: Session, request):
+    session.contacts.get(request.ContactId)
+    page = session.actions.history(request.ContactId, request.FirstResult,
+                                   request.MaxResults)
+    return data("ContactHistory")(
+        Call=[action_to_soap(a) for a in page.items if a.is_call],
+        Text=[action_to_soap(a) for a in page.items if not a.is_call])
 
-    def CreateContactList(self, session: Session, request) -> int:
-        source = source_from_soap(request.ContactSource)
-        return session.once("CreateContactList", request.RequestId, lambda: session.lists.create(
-            request.Name, source, request.Validate).list_id)
+def create_contact_list(session: Session, request) -> int:
+    return session.lists.create(request.Name, source_from_soap(request.ContactSource),
+                                request.Validate).list_id
 
-    def QueryContactLists(self, session: Session, request):
-        page = session.lists.query(request.FirstResult, request.MaxResults)
-        return svc("ContactListQueryResult")(
-            TotalResults=page.total, ContactList=[contact_list_to_soap(l) for l in page.items])
+def query_contact_lists(session: Session, request):
+    page = session.lists.query(request.FirstResult, request.MaxResults)
+    return svc("ContactListQueryResult")(
+        TotalResults=page.total, ContactList=[contact_list_to_soap(l) for l in page.items])
 
-    def DeleteContactList(self, session: Session, request) -> None:
-        session.lists.delete(request.Id)
+def delete_contact_list(session: Session, request) -> None:
+    session.lists.delete(request.Id)
 
-    def AddContactsToList(self, session: Session, request) -> None:
-        session.lists.add(request.ContactListId, source_from_soap(request.ContactSource),
-                          request.Validate)
+def add_contacts_to_list(session: Session, request) -> None:
+    session.lists.add(request.ContactListId, source_from_soap(request.ContactSource),
+                      request.Validate)
 
-    def GetContactList(self, session: Session, request):
-        return contact_list_to_soap(session.lists.get(request.Id))
+def get_contact_list(session: Session, request):
+    return contact_list_to_soap(session.lists.get(request.Id))
 
-    def RemoveContactsFromList(self, session: Session, request) -> None:
-        session.lists.remove(request.ContactListId, request.ContactId, request.Numbers)
+def remove_contacts_from_list(session: Session, request) -> None:
+    session.lists.remove(request.ContactListId, request.ContactId, request.Numbers)
 
-    # -- Do Not Contact, reconstructed from the later API -----------------
+# -- Do Not Contact, reconstructed from the later API -----------------
 
-    def QueryDncNumbers(self, session: Session, request):
-        page = session.dnc.numbers(prefix=request.Prefix, list_id=request.DncListId,
-                                   list_name=request.DncListName, call=request.CallDnc,
-                                   text=request.TextDnc, first=request.FirstResult,
-                                   limit=request.MaxResults)
-        return svc("QueryDncNumbersResponse")(
-            TotalResults=page.total, DncNumber=[dnc_number_to_soap(n) for n in page.items])
+def query_dnc_numbers(session: Session, request):
+    page = session.dnc.numbers(prefix=request.Prefix, list_id=request.DncListId,
+                               list_name=request.DncListName, call=request.CallDnc,
+                               text=request.TextDnc, first=request.FirstResult,
+                               limit=request.MaxResults)
+    return svc("QueryDncNumbersResponse")(
+        TotalResults=page.total, DncNumber=[dnc_number_to_soap(n) for n in page.items])
 
-    def UpdateDncNumber(self, session: Session, request) -> None:
-        session.dnc.update_number(request.Number, request.CallDnc, request.TextDnc)
+def update_dnc_number(session: Session, request) -> None:
+    session.dnc.update_number(request.Number, request.CallDnc, request.TextDnc)
 
-    def QueryDncLists(self, session: Session, request):
-        page = session.dnc.query(request.CampaignId, request.Name, request.FirstResult,
-                                 request.MaxResults)
-        return svc("QueryDncListsResponse")(
-            TotalResults=page.total, DncList=[dnc_list_to_soap(l) for l in page.items])
+def query_dnc_lists(session: Session, request):
+    page = session.dnc.query(request.CampaignId, request.Name, request.FirstResult,
+                             request.MaxResults)
+    return svc("QueryDncListsResponse")(
+        TotalResults=page.total, DncList=[dnc_list_to_soap(l) for l in page.items])
 
-    def CreateDncList(self, session: Session, request) -> int:
-        return session.dnc.create(request.Name, request.CampaignId,
-                                  numbers_from_soap(request.Numbers), request.CallDnc,
-                                  request.TextDnc)
+def create_dnc_list(session: Session, request) -> int:
+    return session.dnc.create(request.Name, request.CampaignId,
+                              numbers_from_soap(request.Numbers), request.CallDnc,
+                              request.TextDnc)
 
-    def GetDncList(self, session: Session, request):
-        return dnc_list_to_soap(session.dnc.get(request.Id))
+def get_dnc_list(session: Session, request):
+    return dnc_list_to_soap(session.dnc.get(request.Id))
 
-    def DeleteDncList(self, session: Session, request) -> None:
-        session.dnc.delete(request.Id)
+def delete_dnc_list(session: Session, request) -> None:
+    session.dnc.delete(request.Id)
 
-    def AddNumbersToDncList(self, session: Session, request) -> None:
-        session.dnc.add(request.Id, numbers_from_soap(request.Numbers), request.CallDnc,
-                        request.TextDnc)
+def add_numbers_to_dnc_list(session: Session, request) -> None:
+    session.dnc.add(request.Id, numbers_from_soap(request.Numbers), request.CallDnc,
+                    request.TextDnc)
 
-    def RemoveNumbersFromDncList(self, session: Session, request) -> None:
-        session.dnc.remove(request.Id, numbers_from_soap(request.Numbers), request.CallDnc,
-                           request.TextDnc)
+def remove_numbers_from_dnc_list(session: Session, request) -> None:
+    session.dnc.remove(request.Id, numbers_from_soap(request.Numbers), request.CallDnc,
+                       request.TextDnc)
+
+
+OPERATIONS = {
+    "QueryContacts": read(query_contacts),
+    "UpdateContacts": write(update_contacts),
+    "RemoveContacts": write(remove_contacts),
+    "GetContact": read(get_contact),
+    "GetContactHistory": read(get_contact_history, simulated=True),
+    "CreateContactList": write(create_contact_list, request_id=True),
+    "QueryContactLists": read(query_contact_lists),
+    "DeleteContactList": write(delete_contact_list),
+    "AddContactsToList": write(add_contacts_to_list),
+    "GetContactList": read(get_contact_list),
+    "RemoveContactsFromList": write(remove_contacts_from_list),
+    "QueryDncNumbers": read(query_dnc_numbers),
+    "UpdateDncNumber": write(update_dnc_number),
+    "QueryDncLists": read(query_dnc_lists),
+    "CreateDncList": write(create_dnc_list),
+    "GetDncList": read(get_dnc_list),
+    "DeleteDncList": write(delete_dnc_list),
+    "AddNumbersToDncList": write(add_numbers_to_dnc_list),
+    "RemoveNumbersFromDncList": write(remove_numbers_from_dnc_list),
+}

@@ -1,16 +1,16 @@
 """One Spyne application per WSDL port, built from the served WSDL.
 
 Every operation of the port gets a bare document/literal method whose input
-and output elements, name and ``soapAction`` come from ``wsdl/``.  A service
-implementation supplies the operations it has built; the rest answer
-NOT_IMPLEMENTED.  Each call runs in one store transaction for the
-authenticated account, and domain errors become faults here, in one place.
-``soap.endpoint`` carries requests to it.
+and output elements, name and ``soapAction`` come from ``wsdl/``, and runs as
+its declaration (``soap.operations``) says: read-only or writing, simulated
+first or not, once per RequestId or not, by its handler; an operation
+without a handler answers NOT_IMPLEMENTED.  Each call runs in one store
+transaction for the authenticated account, and domain errors become faults
+here, in one place.  ``soap.endpoint`` carries requests to it.
 """
 from __future__ import annotations
 
 import logging
-from typing import Callable
 
 from spyne import Application, ServiceBase, rpc
 from spyne.model.fault import Fault
@@ -19,21 +19,11 @@ from ..limits import Limits
 from ..store import CallFireError, Store
 from . import faults
 from .models import SCHEMA, VALIDATOR
+from .operations import Declaration
 from .protocol import CallFireSoap12
 from .wsdl import Operation, Port
 
 log = logging.getLogger(__name__)
-
-READ_ONLY_PREFIXES = ("Get", "Query")     # every other operation may write
-
-Handler = Callable  # (Session, request) -> response model instance, or None
-
-
-def simulated(handler: Handler) -> Handler:
-    """Marks a read that shows what broadcasts did: the account's broadcasts are
-    simulated up to now before it runs (writes always are)."""
-    handler.simulated = True
-    return handler
 
 
 class CallFireApplication(Application):
@@ -48,10 +38,12 @@ class CallFireApplication(Application):
     def run(self, descriptor, account_id: int, request):
         """Run one operation for one account, in one store transaction."""
         operation: Operation = descriptor.udd["operation"]
-        writes = not operation.name.startswith(READ_ONLY_PREFIXES)
+        declaration: Declaration = descriptor.udd["declaration"]
+        if declaration.handler is None:
+            raise faults.not_implemented(operation.name)
         try:
-            with self.store.session(account_id, write=writes,
-                                    simulated=descriptor.udd["simulated"]) as session:
+            with self.store.session(account_id, write=declaration.writes,
+                                    simulated=declaration.simulated) as session:
                 return descriptor.function(session, request)
         except CallFireError as error:
             raise faults.from_error(error)
@@ -62,10 +54,13 @@ class CallFireApplication(Application):
             raise faults.internal_error()
 
 
-def _method(operation: Operation, handler: Handler | None):
+def _method(operation: Operation, declaration: Declaration):
+    handler = declaration.handler
+
     def call(session, request):
-        if handler is None:
-            raise faults.not_implemented(operation.name)
+        if declaration.request_id:  # keyed by the operation's own name
+            return session.once(operation.name, request.RequestId,
+                                lambda: handler(session, request))
         return handler(session, request)
 
     call.__name__ = operation.name
@@ -76,15 +71,17 @@ def _method(operation: Operation, handler: Handler | None):
                _operation_name=operation.name,
                _returns=returns,
                _out_message_name=operation.output_element or operation.name + "Response",
-               _udd={"operation": operation,
-                     "simulated": getattr(handler, "simulated", False),
+               _udd={"operation": operation, "declaration": declaration,
                      "empty_output": operation.output_element is None})(call)
 
 
-def build(port: Port, implementation: object | None, store: Store,
+def build(port: Port, declarations: dict[str, Declaration], store: Store,
           limits: Limits) -> CallFireApplication:
-    """The Spyne application of ``port``, answering with ``implementation``'s methods."""
-    methods = {op.name: _method(op, getattr(implementation, op.name, None))
-               for op in port.operations}
+    """The Spyne application of ``port``, running each operation as declared.
+    An operation of the port without a declaration stops the server at start-up."""
+    missing = [op.name for op in port.operations if op.name not in declarations]
+    if missing:
+        raise LookupError("%s: no declaration for %s" % (port.name, ", ".join(missing)))
+    methods = {op.name: _method(op, declarations[op.name]) for op in port.operations}
     service = type(port.port_type.removesuffix("PortType"), (ServiceBase,), methods)
     return CallFireApplication(port, [service], store, limits)
