@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spyne.model.fault import Fault
 
-from ..store.errors import CallFireError, InvalidRequest, NotFound
+from ..store.errors import CallFireError
 
 SENDER, RECEIVER, VERSION_MISMATCH = "Sender", "Receiver", "VersionMismatch"
 
@@ -68,9 +68,8 @@ def version_mismatch() -> ServiceFault:
 
 
 def from_error(error: CallFireError) -> ServiceFault:
-    """A domain error as the fault CallFire answered with."""
-    code = {NotFound: "NOT_FOUND", InvalidRequest: "BAD_REQUEST"}[type(error)]
-    return ServiceFault(code, error.message, error.detail)
+    """A domain error as the fault CallFire answered with: the FaultCode it carries."""
+    return ServiceFault(error.code, error.message, error.detail)
 
 
 def from_fault(fault: Fault) -> ServiceFault:

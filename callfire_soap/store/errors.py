@@ -1,9 +1,14 @@
-"""The domain's errors.  The SOAP layer maps them to faults in one place
-(``soap.faults``); the store never speaks of SOAP."""
+"""The domain's errors, each carrying CallFire's FaultCode for it (as moto's
+``ServiceException.code`` does).  The SOAP layer turns any of them into a
+fault in one place (``soap.faults.from_error``); the store never speaks of SOAP.
+A new kind of error is a subclass; it answers its parent's code unless it names
+its own (one of the schema's FaultCode values)."""
 
 
 class CallFireError(Exception):
     """Base of every error the domain reports to a client."""
+
+    code = "BAD_REQUEST"
 
     def __init__(self, message: str, detail: str | None = None):
         super().__init__(message)
@@ -14,6 +19,8 @@ class CallFireError(Exception):
 class NotFound(CallFireError):
     """A resource that does not exist, or belongs to another account."""
 
+    code = "NOT_FOUND"
+
     def __init__(self, kind: str, ident: object):
         super().__init__("%s %s not found" % (kind, ident), detail="id=%s" % ident)
         self.kind = kind
@@ -22,3 +29,5 @@ class NotFound(CallFireError):
 
 class InvalidRequest(CallFireError):
     """The request is well-formed but asks for something the rules forbid."""
+
+    code = "BAD_REQUEST"
