@@ -411,14 +411,14 @@ def test_default_speed_finishes_a_100_number_broadcast_in_seconds(server):
     account_id = store.accounts.create("speed-%d" % store.clock.now(), "pw")
     with store.session(account_id, write=True) as session:
         broadcast_id = session.broadcasts.create(Broadcast(None, "speed", None, BroadcastConfig(
-            "VOICE")), session.now)
+            "VOICE")), session.sim_now)
         with session.changing(broadcast_id):
             broadcast = session.broadcasts.get(broadcast_id)
             session.batches.create(broadcast, "b", [ToNumber("1310555%04d" % i)
                                                     for i in range(1000, 1100)], None, False,
-                                   session.now)
-            session.broadcasts.control(broadcast_id, "START", 10, session.now)
-        started = session.now
+                                   session.sim_now)
+            session.broadcasts.control(broadcast_id, "START", 10, session.sim_now)
+        started = session.sim_now
     advance(server, 24 * 3600)
     with store.session(account_id, write=False, simulated=True) as session:
         assert session.broadcasts.get(broadcast_id).status == "FINISHED"

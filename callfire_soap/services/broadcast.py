@@ -45,6 +45,7 @@ def local_time(value: time | None) -> time | None:
 
 # -- broadcasts ---------------------------------------------------------------
 
+
 def config_from_soap(soap_broadcast) -> BroadcastConfig | None:
     for kind, element in CONFIG_ELEMENTS.items():
         config = getattr(soap_broadcast, element)
@@ -115,6 +116,7 @@ def stats_to_soap(stats: BroadcastStats):
 
 # -- batches and schedules ------------------------------------------------------
 
+
 def to_numbers_from_soap(to_numbers) -> list[ToNumber] | None:
     if not to_numbers:
         return None
@@ -145,6 +147,7 @@ def schedule_to_soap(schedule: BroadcastSchedule):
 
 # -- calls and texts ------------------------------------------------------------
 
+
 def action_to_soap(action: Action):
     """A data:Call or a data:Text, with its records."""
     cls = data("Call" if action.is_call else "Text")
@@ -172,7 +175,8 @@ def action_to_soap(action: Action):
 
 
 def create_broadcast(session: Session, request) -> int:
-    return session.broadcasts.create(broadcast_from_soap(request.Broadcast), session.now)
+    return session.broadcasts.create(broadcast_from_soap(request.Broadcast), session.sim_now)
+
 
 def query_broadcasts(session: Session, request):
     page = session.broadcasts.query(request.Type, request.Running, request.LabelName,
@@ -180,35 +184,41 @@ def query_broadcasts(session: Session, request):
     return svc("BroadcastQueryResult")(TotalResults=page.total,
                                        Broadcast=[broadcast_to_soap(b) for b in page.items])
 
+
 def get_broadcast(session: Session, request):
     return broadcast_to_soap(session.broadcasts.get(request.Id))
+
 
 def update_broadcast(session: Session, request) -> None:
     changes = broadcast_from_soap(request.Broadcast)
     with session.changing(changes.id):
-        session.broadcasts.update(changes, session.now)
+        session.broadcasts.update(changes, session.sim_now)
+
 
 def get_broadcast_stats(session: Session, request):
     session.broadcasts.get(request.Id)
     return stats_to_soap(session.actions.stats(request.Id, instant(request.IntervalBegin),
                                                instant(request.IntervalEnd)))
 
+
 def control_broadcast(session: Session, request) -> int:
     """Answers the broadcast's id, for the RequestId's record (the response is empty)."""
     with session.changing(request.Id):
         session.broadcasts.control(request.Id, request.Command, request.MaxActive,
-                                   session.now)
+                                   session.sim_now)
     return request.Id
+
 
 def create_contact_batch(session: Session, request) -> int:
     with session.changing(request.BroadcastId):
         broadcast = session.broadcasts.require(request.BroadcastId, changing=True)
         batch_id = session.batches.create(
             broadcast, request.Name, to_numbers_from_soap(request.ToNumber),
-            request.ContactListId, request.ScrubBroadcastDuplicates, session.now)
+            request.ContactListId, request.ScrubBroadcastDuplicates, session.sim_now)
         if request.Start:
-            session.broadcasts.command(broadcast, "START", session.now)
+            session.broadcasts.command(broadcast, "START", session.sim_now)
     return batch_id
+
 
 def query_contact_batches(session: Session, request):
     session.broadcasts.get(request.BroadcastId)
@@ -217,19 +227,23 @@ def query_contact_batches(session: Session, request):
     return svc("ContactBatchQueryResult")(
         TotalResults=page.total, ContactBatch=[batch_to_soap(b) for b in page.items])
 
+
 def get_contact_batch(session: Session, request):
     return batch_to_soap(session.batches.get(request.Id))
+
 
 def control_contact_batch(session: Session, request) -> None:
     batch = session.batches.get(request.Id)
     with session.changing(batch.broadcast_id):
         session.batches.control(request.Id, request.Name, request.Enabled)
 
+
 def create_broadcast_schedule(session: Session, request) -> int:
     schedule = schedule_from_soap(request.BroadcastSchedule)
     with session.changing(request.BroadcastId):
         session.broadcasts.require(request.BroadcastId, changing=True)
         return session.schedules.create(request.BroadcastId, schedule)
+
 
 def query_broadcast_schedule(session: Session, request):
     session.broadcasts.get(request.BroadcastId)
@@ -239,8 +253,10 @@ def query_broadcast_schedule(session: Session, request):
         TotalResults=page.total,
         BroadcastSchedule=[schedule_to_soap(s) for s in page.items])
 
+
 def get_broadcast_schedule(session: Session, request):
     return schedule_to_soap(session.schedules.get(request.Id))
+
 
 def delete_broadcast_schedule(session: Session, request) -> None:
     schedule = session.schedules.get(request.Id)

@@ -70,14 +70,18 @@ def query_contacts(session: Session, request):
     return svc("ContactQueryResult")(TotalResults=page.total,
                                      Contact=[contact_to_soap(c) for c in page.items])
 
+
 def update_contacts(session: Session, request) -> None:
     session.contacts.update([contact_from_soap(c) for c in request.Contact or []])
+
 
 def remove_contacts(session: Session, request) -> None:
     session.contacts.remove(request.ContactId or [])
 
+
 def get_contact(session: Session, request):
     return contact_to_soap(session.contacts.get(request.Id))
+
 
 def get_contact_history(session: Session, request):
     session.contacts.get(request.ContactId)
@@ -87,29 +91,37 @@ def get_contact_history(session: Session, request):
         Call=[action_to_soap(a) for a in page.items if a.is_call],
         Text=[action_to_soap(a) for a in page.items if not a.is_call])
 
+
 def create_contact_list(session: Session, request) -> int:
     return session.lists.create(request.Name, source_from_soap(request.ContactSource),
                                 request.Validate).list_id
+
 
 def query_contact_lists(session: Session, request):
     page = session.lists.query(request.FirstResult, request.MaxResults)
     return svc("ContactListQueryResult")(
         TotalResults=page.total, ContactList=[contact_list_to_soap(l) for l in page.items])
 
+
 def delete_contact_list(session: Session, request) -> None:
     session.lists.delete(request.Id)
+
 
 def add_contacts_to_list(session: Session, request) -> None:
     session.lists.add(request.ContactListId, source_from_soap(request.ContactSource),
                       request.Validate)
 
+
 def get_contact_list(session: Session, request):
     return contact_list_to_soap(session.lists.get(request.Id))
+
 
 def remove_contacts_from_list(session: Session, request) -> None:
     session.lists.remove(request.ContactListId, request.ContactId, request.Numbers)
 
+
 # -- Do Not Contact, reconstructed from the later API -----------------
+
 
 def query_dnc_numbers(session: Session, request):
     page = session.dnc.numbers(prefix=request.Prefix, list_id=request.DncListId,
@@ -119,8 +131,10 @@ def query_dnc_numbers(session: Session, request):
     return svc("QueryDncNumbersResponse")(
         TotalResults=page.total, DncNumber=[dnc_number_to_soap(n) for n in page.items])
 
+
 def update_dnc_number(session: Session, request) -> None:
     session.dnc.update_number(request.Number, request.CallDnc, request.TextDnc)
+
 
 def query_dnc_lists(session: Session, request):
     page = session.dnc.query(request.CampaignId, request.Name, request.FirstResult,
@@ -128,20 +142,25 @@ def query_dnc_lists(session: Session, request):
     return svc("QueryDncListsResponse")(
         TotalResults=page.total, DncList=[dnc_list_to_soap(l) for l in page.items])
 
+
 def create_dnc_list(session: Session, request) -> int:
     return session.dnc.create(request.Name, request.CampaignId,
                               numbers_from_soap(request.Numbers), request.CallDnc,
                               request.TextDnc)
 
+
 def get_dnc_list(session: Session, request):
     return dnc_list_to_soap(session.dnc.get(request.Id))
+
 
 def delete_dnc_list(session: Session, request) -> None:
     session.dnc.delete(request.Id)
 
+
 def add_numbers_to_dnc_list(session: Session, request) -> None:
     session.dnc.add(request.Id, numbers_from_soap(request.Numbers), request.CallDnc,
                     request.TextDnc)
+
 
 def remove_numbers_from_dnc_list(session: Session, request) -> None:
     session.dnc.remove(request.Id, numbers_from_soap(request.Numbers), request.CallDnc,

@@ -18,7 +18,7 @@ from .accounts import Accounts
 from .actions import Actions
 from .batches import ContactBatches
 from .broadcasts import Broadcasts
-from .clock import Clock
+from .clock import SimulationClock
 from .contacts import Contacts
 from .dnc import DncLists
 from .lists import ContactLists
@@ -36,7 +36,7 @@ BUSY_TIMEOUT_MS = 10_000
 class Session:
     """What one SOAP call may touch: one account's data, in one transaction."""
 
-    def __init__(self, db: Database, account_id: int, marks: PageMarks, clock: Clock):
+    def __init__(self, db: Database, account_id: int, marks: PageMarks, clock: SimulationClock):
         self.db = db
         self.account_id = account_id
         self._clock = clock
@@ -50,7 +50,7 @@ class Session:
         self.simulator = Simulator(db, account_id, self.broadcasts, self.schedules, self.dnc)
 
     @cached_property
-    def now(self) -> int:
+    def sim_now(self) -> int:
         """The simulation clock's reading, taken once per call."""
         return self._clock.now()
 
@@ -60,9 +60,9 @@ class Session:
         happens at this instant, and afterwards, so what it sets off starts now."""
         if broadcast_id is None:
             raise InvalidRequest("the broadcast's id is required", detail="id")
-        self.simulator.advance(broadcast_id, self.now)
+        self.simulator.advance(broadcast_id, self.sim_now)
         yield
-        self.simulator.advance(broadcast_id, self.now)
+        self.simulator.advance(broadcast_id, self.sim_now)
 
     def once(self, operation: str, request_id: str | None, create: Callable[[], int]) -> int:
         """Run a create at most once per ``RequestId``: a repeat answers the first id."""
@@ -86,7 +86,7 @@ class Store:
         migrate(self.db())
         self.accounts = Accounts(self)
         self.marks = PageMarks()
-        self.clock = Clock(self.db)
+        self.clock = SimulationClock(self.db)
 
     def db(self) -> Database:
         """This thread's connection (SQLite connections are not shared across threads)."""
@@ -129,11 +129,11 @@ class Store:
             # Simulating writes no contact: the remembered queries stay valid.
             with self.transaction(write=True) as db:
                 catching_up = Session(db, account_id, self.marks, self.clock)
-                catching_up.simulator.catch_up(catching_up.now)
+                catching_up.simulator.catch_up(catching_up.sim_now)
         with self.transaction(write) as db:
             session = Session(db, account_id, self.marks, self.clock)
             if write:
-                session.simulator.catch_up(session.now)
+                session.simulator.catch_up(session.sim_now)
             yield session
             if write:  # what this process remembered of the account's queries is stale
                 db.execute("UPDATE accounts SET data_version = data_version + 1 "

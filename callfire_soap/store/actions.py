@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
-
-from .contacts import Page, page_bounds
+from .pages import Page
+from .records import Records
 
 DEFAULT_CALLER_ID = "18005550100"   # a call broadcast without FromNumber calls from this
 DEFAULT_SHORT_CODE = "67076"         # a text broadcast without FromNumber texts from this
@@ -66,35 +65,32 @@ class BroadcastStats:
     finished: int
 
 
-class Actions:
-    def __init__(self, db: Database, account_id: int):
-        self.db = db
-        self.account_id = account_id
+class Actions(Records[Action]):
+    table, kind = "actions", "Action"
+    select = ("id, (SELECT type FROM broadcasts b WHERE b.id = actions.broadcast_id) AS type, "
+              "(SELECT config FROM broadcasts b WHERE b.id = actions.broadcast_id) AS config, "
+              "to_number, to_attributes, state, batch_id, broadcast_id, contact_id, created, "
+              "modified, final_result")
 
     def history(self, contact_id: int, first: int | None = None,
                 limit: int | None = None) -> Page[Action]:
         """The contact's calls and texts, oldest first."""
-        first, limit = page_bounds(first, limit)
-        where = "a.account_id = ? AND a.contact_id = ?"
-        params = [self.account_id, contact_id]
-        total = self.db.execute("SELECT count(*) FROM actions a WHERE " + where,
-                                params).fetchone()[0]
-        return Page(total, self._load(where, params, limit, first))
+        return self.page("contact_id = ?", [contact_id], first, limit)
 
-    def _load(self, where: str, params: list, limit: int, offset: int) -> list[Action]:
-        actions = {}
-        for row in self.db.execute(
-                "SELECT a.id, b.type, b.config, a.to_number, a.to_attributes, a.state, "
-                "a.batch_id, a.broadcast_id, a.contact_id, a.created, a.modified, "
-                "a.final_result FROM actions a JOIN broadcasts b ON b.id = a.broadcast_id "
-                "WHERE %s ORDER BY a.id LIMIT ? OFFSET ?" % where, params + [limit, offset]):
-            config = json.loads(row[2])
-            is_call = row[1] != "TEXT"
-            actions[row[0]] = Action(
-                row[0], is_call,
-                config["from_number"] or (DEFAULT_CALLER_ID if is_call else DEFAULT_SHORT_CODE),
-                row[3], json.loads(row[4] or "{}"), row[5], row[6], row[7], row[8], row[9],
-                row[10], row[11], None if is_call else config["settings"].get("Message"))
+    def record(self, row: dict) -> Action:
+        config = json.loads(row["config"])
+        is_call = row["type"] != "TEXT"
+        return Action(
+            row["id"], is_call,
+            config["from_number"] or (DEFAULT_CALLER_ID if is_call else DEFAULT_SHORT_CODE),
+            row["to_number"], json.loads(row["to_attributes"] or "{}"), row["state"],
+            row["batch_id"], row["broadcast_id"], row["contact_id"], row["created"],
+            row["modified"], row["final_result"],
+            None if is_call else config["settings"].get("Message"))
+
+    def rows_where(self, *args, **kwargs) -> list[Action]:
+        """The actions, each with its records."""
+        actions = {action.id: action for action in super().rows_where(*args, **kwargs)}
         for row in self.db.execute(
                 "SELECT action_id, id, result, originate_time, answer_time, finish_time, "
                 "duration, billed_amount, message, responses FROM action_records WHERE "

@@ -18,8 +18,10 @@ from sqlite_utils import Database
 
 from . import phone
 from .broadcasts import Broadcast
-from .contacts import PHONE_FIELDS, Contact, Contacts, Page, page_bounds
-from .errors import InvalidRequest, NotFound
+from .contacts import PHONE_FIELDS, Contact, Contacts
+from .errors import InvalidRequest
+from .pages import Page
+from .records import Records
 from .timezones import zone_of
 
 _PHONE_TYPES = {"HOME_PHONE": "homePhone", "WORK_PHONE": "workPhone",
@@ -72,11 +74,19 @@ def _contact_numbers(contact: Contact, phone_types: list[str]) -> tuple[list[str
     return list(dict.fromkeys(numbers)), present[0][1] if present else ""
 
 
-class ContactBatches:
+class ContactBatches(Records[ContactBatch]):
+    table, kind = "contact_batches", "ContactBatch"
+    select = ("id, name, status, broadcast_id, created, enabled, "
+              "(SELECT count(*) FROM actions a WHERE a.batch_id = contact_batches.id) AS size, "
+              "(SELECT count(*) FROM actions a WHERE a.batch_id = contact_batches.id "
+              "AND a.state IN ('READY', 'SELECTED')) AS remaining")
+
     def __init__(self, db: Database, account_id: int, contacts: Contacts):
-        self.db = db
-        self.account_id = account_id
+        super().__init__(db, account_id)
         self.contacts = contacts
+
+    def record(self, row: dict) -> ContactBatch:
+        return ContactBatch(**dict(row, enabled=bool(row["enabled"])))
 
     def create(self, broadcast: Broadcast, name: str, to_numbers: list[ToNumber] | None,
                list_id: int | None, scrub_duplicates: bool, now: int) -> int:
@@ -142,19 +152,9 @@ class ContactBatches:
 
     # -- reading and control ----------------------------------------------
 
-    def get(self, batch_id: int) -> ContactBatch:
-        rows = self._select("b.id = ?", [batch_id], 1, 0)
-        if not rows:
-            raise NotFound("ContactBatch", batch_id)
-        return rows[0]
-
     def query(self, broadcast_id: int, first: int | None = None,
               limit: int | None = None) -> Page[ContactBatch]:
-        first, limit = page_bounds(first, limit)
-        total = self.db.execute("SELECT count(*) FROM contact_batches WHERE account_id = ? "
-                                "AND broadcast_id = ?", [self.account_id, broadcast_id]
-                                ).fetchone()[0]
-        return Page(total, self._select("b.broadcast_id = ?", [broadcast_id], limit, first))
+        return self.page("broadcast_id = ?", [broadcast_id], first, limit)
 
     def control(self, batch_id: int, name: str | None, enabled: bool | None) -> int:
         """Rename, enable or disable a batch; returns its broadcast's id."""
@@ -167,12 +167,3 @@ class ContactBatches:
                         [batch.name if name is None else name, enabled, batch_id])
         self.db.execute("UPDATE actions SET held = ? WHERE batch_id = ?", [not enabled, batch_id])
         return batch.broadcast_id
-
-    def _select(self, where: str, params: list, limit: int, offset: int) -> list[ContactBatch]:
-        return [ContactBatch(*row[:5], bool(row[5]), row[6], row[7]) for row in self.db.execute(
-            "SELECT b.id, b.name, b.status, b.broadcast_id, b.created, b.enabled, "
-            "(SELECT count(*) FROM actions a WHERE a.batch_id = b.id), "
-            "(SELECT count(*) FROM actions a WHERE a.batch_id = b.id "
-            "AND a.state IN ('READY', 'SELECTED')) "
-            "FROM contact_batches b WHERE b.account_id = ? AND %s ORDER BY b.id "
-            "LIMIT ? OFFSET ?" % where, [self.account_id, *params, limit, offset])]

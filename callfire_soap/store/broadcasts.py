@@ -19,13 +19,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import time
 from typing import Iterable
 
-from lxml import etree
-from sqlite_utils import Database
-
-from . import phone
-from .contacts import Page, page_bounds
-from .errors import InvalidRequest, NotFound
-from .outcomes import DIALPLAN_PARSER
+from . import dialplan, phone
+from .errors import InvalidRequest
+from .pages import Page
+from .records import Records
 
 TYPES = ("VOICE", "IVR", "TEXT")
 CALL_TYPES = ("VOICE", "IVR")
@@ -108,19 +105,13 @@ def _check_settings(config: BroadcastConfig, creating: bool) -> None:
         raise InvalidRequest("TextBroadcastConfig/Message must not be empty",
                              detail="Message")
     if config.type == "IVR":
-        dialplan = settings.get("DialplanXml")
-        if dialplan is None:
+        dialplan_xml = settings.get("DialplanXml")
+        if dialplan_xml is None:
             if creating:
                 raise InvalidRequest("IvrBroadcastConfig/DialplanXml is required",
                                      detail="DialplanXml")
-        elif "<!DOCTYPE" in dialplan:
-            raise InvalidRequest("DialplanXml must not have a DOCTYPE", detail="DialplanXml")
         else:
-            try:
-                etree.fromstring(dialplan.encode(), DIALPLAN_PARSER)
-            except etree.XMLSyntaxError as error:
-                raise InvalidRequest("DialplanXml is not well-formed XML: %s" % error,
-                                     detail="DialplanXml") from None
+            dialplan.check(dialplan_xml)
     if config.window is not None:
         begin, end = config.window.bounds()
         if end is not None and begin == end:
@@ -156,25 +147,20 @@ def _config_from_json(text: str) -> BroadcastConfig:
         retry=None if retry is None else Retry(**retry), **value)
 
 
-class Broadcasts:
-    def __init__(self, db: Database, account_id: int):
-        self.db = db
-        self.account_id = account_id
+class Broadcasts(Records[Broadcast]):
+    table, kind = "broadcasts", "Broadcast"
+    select = "id, name, type, status, config, max_active, created, last_modified"
+
+    def record(self, row: dict) -> Broadcast:
+        return Broadcast(**dict(row, config=_config_from_json(row["config"])))
 
     # -- reading ----------------------------------------------------------
-
-    def get(self, broadcast_id: int) -> Broadcast:
-        rows = self._select("id = ?", [broadcast_id], 1, 0)
-        if not rows:
-            raise NotFound("Broadcast", broadcast_id)
-        return rows[0]
 
     def query(self, types: Iterable[str] | None = None, running: bool | None = None,
               label: str | None = None, first: int | None = None,
               limit: int | None = None) -> Page[Broadcast]:
         """Broadcasts of the given types, running or not, in id order.  No broadcast
         has a label (LabelService is not built), so a LabelName matches none."""
-        first, limit = page_bounds(first, limit)
         where, params = ["1"], []
         if types:
             where.append("type IN (SELECT value FROM json_each(?))")
@@ -184,20 +170,7 @@ class Broadcasts:
                          % ("" if running else "NOT"))
         if label is not None:
             where.append("0")
-        sql = " AND ".join(where)
-        total = self.db.execute("SELECT count(*) FROM broadcasts WHERE account_id = ? AND "
-                                + sql, [self.account_id, *params]).fetchone()[0]
-        return Page(total, self._select(sql, params, limit, first))
-
-    def _select(self, where: str, params: list, limit: int, offset: int) -> list[Broadcast]:
-        return [Broadcast(id=row[0], name=row[1], type=row[2], status=row[3],
-                          config=_config_from_json(row[4]), max_active=row[5],
-                          created=row[6], last_modified=row[7])
-                for row in self.db.execute(
-                    "SELECT id, name, type, status, config, max_active, created, "
-                    "last_modified FROM broadcasts WHERE account_id = ? AND %s "
-                    "ORDER BY id LIMIT ? OFFSET ?" % where,
-                    [self.account_id, *params, limit, offset])]
+        return self.page(" AND ".join(where), params, first, limit)
 
     def require(self, broadcast_id: int, changing: bool = False) -> Broadcast:
         """The broadcast, which must not be ARCHIVED if it is about to change."""

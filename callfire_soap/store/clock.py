@@ -1,6 +1,10 @@
-"""The simulation clock: the time broadcasts, calls and texts happen in.
+"""The two clocks: wall time, and the simulation clock broadcasts run on.
 
-It runs ``speed`` times faster than real time (``serve --sim-speed``), so a
+Wall time (``wall_time``) stamps what has nothing to do with broadcasts: when
+a contact or a ContactList was created.  The simulation clock
+(``SimulationClock``) is the time broadcasts, calls and texts happen in.
+
+The simulation clock runs ``speed`` times faster than real time (``serve --sim-speed``), so a
 broadcast whose calls take realistic minutes finishes in seconds; at speed 0
 it stands still and only ``advance`` moves it, which is how tests and
 migration scripts drive a broadcast step by step.  It lives in the database
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import math
 import time
+from datetime import datetime, timezone
 from typing import Callable
 
 from sqlite_utils import Database
@@ -18,7 +23,12 @@ from sqlite_utils import Database
 DEFAULT_SPEED = 600.0  # a 100-number broadcast at MaxActive 10 runs ~10 simulated minutes
 
 
-class Clock:
+def wall_time() -> str:
+    """The real time now, UTC, to the second, as ISO 8601 text."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class SimulationClock:
     def __init__(self, db: Callable[[], Database], real: Callable[[], float] = time.time):
         self._db = db
         self._real = real

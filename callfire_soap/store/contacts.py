@@ -4,13 +4,15 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Generic, Iterable, TypeVar
+from typing import Iterable
 
 from sqlite_utils import Database
 
+from .clock import wall_time
 from .errors import InvalidRequest, NotFound
-from .pages import PageMarks
+from .ids import id_json
+from .pages import Page, PageMarks, page_bounds
+from .records import require
 
 # The attributes every Contact has (besides its id); any other name is an
 # extra attribute, stored and searched the same way.
@@ -18,36 +20,16 @@ STANDARD_FIELDS = ("firstName", "lastName", "zipcode", "homePhone", "workPhone",
                    "mobilePhone", "externalId", "externalSystem")
 PHONE_FIELDS = ("homePhone", "workPhone", "mobilePhone")
 TRIGRAM = 3  # the search index answers substrings of at least this many characters
-MAX_RESULTS = 1000  # the API's cap on one page
 _STANDARD_NAMES = frozenset(STANDARD_FIELDS)
 _STANDARD_BY_FOLDED = {name.casefold(): name for name in ("id",) + STANDARD_FIELDS}
 # What a phone field may hold: the interface's PhoneNumber type (callfire-data.xsd).
 _PHONE_VALUE = re.compile(r"[a-zA-Z_]+|\+?[0-9]+")
-
-T = TypeVar("T")
 
 
 @dataclass(slots=True)
 class Contact:
     id: int | None
     fields: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Page(Generic[T]):
-    total: int
-    items: list[T]
-
-
-def page_bounds(first: int | None, limit: int | None) -> tuple[int, int]:
-    """``FirstResult``/``MaxResults`` checked, with MaxResults capped at 1000."""
-    first = 0 if first is None else first
-    limit = MAX_RESULTS if limit is None else limit
-    if first < 0:
-        raise InvalidRequest("FirstResult must not be negative, got %d" % first)
-    if limit < 0:
-        raise InvalidRequest("MaxResults must not be negative, got %d" % limit)
-    return first, min(limit, MAX_RESULTS)
 
 
 def _checked(fields: dict[str, str]) -> dict[str, str]:
@@ -76,15 +58,6 @@ def _match_expression(text: str) -> str:
     if len(text) % 3:
         pieces.append(text[-3:])
     return " AND ".join('"%s"' % piece.replace('"', '""') for piece in pieces)
-
-
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def id_json(ids: Iterable[int]) -> str:
-    """Ids as one JSON parameter, for ``IN (SELECT value FROM json_each(?))``."""
-    return json.dumps(list(ids))
 
 
 class Contacts:
@@ -212,9 +185,7 @@ class Contacts:
         return owners
 
     def require_list(self, list_id: int) -> None:
-        if not self.db.execute("SELECT 1 FROM contact_lists WHERE id = ? AND account_id = ?",
-                               [list_id, self.account_id]).fetchone():
-            raise NotFound("ContactList", list_id)
+        require(self.db, "contact_lists", "ContactList", self.account_id, list_id)
 
     # -- writing ----------------------------------------------------------
 
@@ -261,7 +232,7 @@ class Contacts:
         # them here lets a large import go in with a few bulk statements.
         start = (self.db.execute("SELECT max(id) FROM contacts").fetchone()[0] or 0) + 1
         ids = list(range(start, start + len(field_sets)))
-        created = now()
+        created = wall_time()
         self.db.conn.executemany(
             "INSERT INTO contacts (id, account_id, created) VALUES (?, ?, ?)",
             ((i, self.account_id, created) for i in ids))

@@ -16,8 +16,9 @@ from typing import Iterable, NamedTuple
 from sqlite_utils import Database
 
 from . import phone
-from .contacts import Page, page_bounds
-from .errors import InvalidRequest, NotFound
+from .errors import InvalidRequest
+from .pages import Page
+from .records import Records
 
 DEFAULT_LIST_NAME = "Do Not Contact"  # the list UpdateDncNumber writes to, made on demand
 
@@ -60,34 +61,41 @@ def _require_a_kind(call: bool, text: bool) -> None:
         raise InvalidRequest("CallDnc and TextDnc are both false: nothing to do")
 
 
-class DncLists:
+class _Entries(Records[DncNumber]):
+    """The numbers on the account's lists: one entry per number per list."""
+    table, kind = "dnc_numbers", "DncNumber"
+    select, order_by = "number, list_id, call_dnc, text_dnc", "number, list_id"
+
+    def record(self, row: dict) -> DncNumber:
+        return DncNumber(row["number"], row["list_id"], bool(row["call_dnc"]),
+                         bool(row["text_dnc"]))
+
+
+class DncLists(Records[DncList]):
+    table, kind = "dnc_lists", "DncList"
+    select = ("id, name, campaign_id, (SELECT count(*) FROM dnc_numbers n "
+              "WHERE n.list_id = dnc_lists.id) AS size")
+
     def __init__(self, db: Database, account_id: int):
-        self.db = db
-        self.account_id = account_id
+        super().__init__(db, account_id)
+        self._entries = _Entries(db, account_id)
+
+    def record(self, row: dict) -> DncList:
+        return DncList(**row)
 
     # -- reading ----------------------------------------------------------
-
-    def get(self, list_id: int) -> DncList:
-        rows = self._select("l.id = ?", [list_id], 1, 0)
-        if not rows:
-            raise NotFound("DncList", list_id)
-        return rows[0]
 
     def query(self, campaign_id: int | None = None, name: str | None = None,
               first: int | None = None, limit: int | None = None) -> Page[DncList]:
         """Lists with this CampaignId and exactly this Name, where given, in id order."""
-        first, limit = page_bounds(first, limit)
         where, params = ["1"], []
         if campaign_id is not None:
-            where.append("l.campaign_id = ?")
+            where.append("campaign_id = ?")
             params.append(campaign_id)
         if name is not None:
-            where.append("l.name = ?")
+            where.append("name = ?")
             params.append(name)
-        sql_where = " AND ".join(where)
-        total = self.db.execute("SELECT count(*) FROM dnc_lists l WHERE l.account_id = ? AND "
-                                + sql_where, [self.account_id, *params]).fetchone()[0]
-        return Page(total, self._select(sql_where, params, limit, first))
+        return self.page(" AND ".join(where), params, first, limit)
 
     def numbers(self, prefix: str | None = None, list_id: int | None = None,
                 list_name: str | None = None, call: bool | None = None,
@@ -96,34 +104,26 @@ class DncLists:
         """One entry per number per list, matching every filter given, ordered by
         number then list.  ``prefix`` is the start of the number, with or without
         the country code; ``call``/``text`` match the flag's value."""
-        first, limit = page_bounds(first, limit)
-        where, params = ["n.account_id = ?"], [self.account_id]
+        where, params = ["1"], []
         if prefix:
             digits = phone.normalize_prefix(prefix)
             if digits is None:
                 raise InvalidRequest("Prefix %r is not the start of a phone number" % prefix)
-            where.append("substr(n.number, 1, ?) = ?")
+            where.append("substr(number, 1, ?) = ?")
             params.extend([len(digits), digits])
         if list_id is not None:
             self.require(list_id)
-            where.append("n.list_id = ?")
+            where.append("list_id = ?")
             params.append(list_id)
         if list_name is not None:
-            where.append("n.list_id IN (SELECT id FROM dnc_lists WHERE account_id = ? "
+            where.append("list_id IN (SELECT id FROM dnc_lists WHERE account_id = ? "
                          "AND name = ?)")
             params.extend([self.account_id, list_name])
         for column, value in (("call_dnc", call), ("text_dnc", text)):
             if value is not None:
-                where.append("n.%s = ?" % column)
+                where.append("%s = ?" % column)
                 params.append(value)
-        sql_where = " AND ".join(where)
-        total = self.db.execute("SELECT count(*) FROM dnc_numbers n WHERE " + sql_where,
-                                params).fetchone()[0]
-        rows = self.db.execute(
-            "SELECT n.number, n.list_id, n.call_dnc, n.text_dnc FROM dnc_numbers n WHERE %s "
-            "ORDER BY n.number, n.list_id LIMIT ? OFFSET ?" % sql_where, params + [limit, first])
-        return Page(total, [DncNumber(number, list_id, bool(call_dnc), bool(text_dnc))
-                            for number, list_id, call_dnc, text_dnc in rows])
+        return self._entries.page(" AND ".join(where), params, first, limit)
 
     def status(self, numbers: Iterable[str]) -> dict[str, DncStatus]:
         """The account-wide status of each number given (as given, valid or not).
@@ -147,17 +147,6 @@ class DncLists:
             "AND number IN (SELECT value FROM json_each(?)) GROUP BY number",
             [self.account_id, json.dumps(list(numbers))])
         return {number: DncStatus(bool(call), bool(text)) for number, call, text in rows}
-
-    def require(self, list_id: int) -> None:
-        if not self.db.execute("SELECT 1 FROM dnc_lists WHERE id = ? AND account_id = ?",
-                               [list_id, self.account_id]).fetchone():
-            raise NotFound("DncList", list_id)
-
-    def _select(self, where: str, params: list, limit: int, offset: int) -> list[DncList]:
-        return [DncList(*row) for row in self.db.execute(
-            "SELECT l.id, l.name, l.campaign_id, (SELECT count(*) FROM dnc_numbers n "
-            "WHERE n.list_id = l.id) FROM dnc_lists l WHERE l.account_id = ? AND %s "
-            "ORDER BY l.id LIMIT ? OFFSET ?" % where, [self.account_id, *params, limit, offset])]
 
     # -- writing ----------------------------------------------------------
 

@@ -15,10 +15,13 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from . import phone
-from .contacts import PHONE_FIELDS, Contacts, Page, id_json, now, page_bounds
+from .clock import wall_time
+from .contacts import PHONE_FIELDS, Contacts
 from .dnc import DncLists
-from .errors import NotFound
+from .ids import id_json
 from .imports import ContactSource
+from .pages import Page
+from .records import Records
 
 log = logging.getLogger(__name__)
 
@@ -43,37 +46,26 @@ class ImportReport:
     dnc: int = 0            # numbers scrubbed: on Do Not Contact for calls or texts
 
 
-class ContactLists:
+class ContactLists(Records[ContactList]):
+    table, kind = "contact_lists", "ContactList"
+    select = ("id, name, (SELECT count(*) FROM contact_list_members m "
+              "WHERE m.list_id = contact_lists.id) AS size, created, status")
+
     def __init__(self, db: Database, account_id: int, contacts: Contacts, dnc: DncLists):
-        self.db = db
-        self.account_id = account_id
+        super().__init__(db, account_id)
         self.contacts = contacts
         self.dnc = dnc
 
-    def get(self, list_id: int) -> ContactList:
-        rows = self._select("l.id = ?", [list_id], 1, 0)
-        if not rows:
-            raise NotFound("ContactList", list_id)
-        return rows[0]
+    def record(self, row: dict) -> ContactList:
+        return ContactList(**dict(row, created=datetime.fromisoformat(row["created"])))
 
     def query(self, first: int | None = None, limit: int | None = None) -> Page[ContactList]:
-        first, limit = page_bounds(first, limit)
-        total = self.db.execute("SELECT count(*) FROM contact_lists WHERE account_id = ?",
-                                [self.account_id]).fetchone()[0]
-        return Page(total, self._select("1", [], limit, first))
-
-    def _select(self, where: str, params: list, limit: int, offset: int) -> list[ContactList]:
-        return [ContactList(list_id, name, size, datetime.fromisoformat(created), status)
-                for list_id, name, size, created, status in self.db.execute(
-            "SELECT l.id, l.name, (SELECT count(*) FROM contact_list_members m "
-            "WHERE m.list_id = l.id), l.created, l.status FROM contact_lists l "
-            "WHERE l.account_id = ? AND %s ORDER BY l.id LIMIT ? OFFSET ?" % where,
-            [self.account_id, *params, limit, offset])]
+        return self.page(first=first, limit=limit)
 
     def create(self, name: str, source: ContactSource, validate: bool = True) -> ImportReport:
         list_id = self.db["contact_lists"].insert({
             "account_id": self.account_id, "name": name,
-            "created": now(), "status": "ACTIVE"}).last_pk
+            "created": wall_time(), "status": "ACTIVE"}).last_pk
         return self._import(list_id, source, validate)
 
     def add(self, list_id: int, source: ContactSource, validate: bool = True) -> ImportReport:

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from lxml import etree
+from . import dialplan
 
 # Last four digits -> (result of the first attempt, result of later attempts).
 CALL_RESULTS = {
@@ -33,9 +32,6 @@ TEXT_SECONDS = 2          # from sending to the carrier's answer
 CALL_PRICE = 0.05         # per started minute of an answered call
 TEXT_PRICE = 0.03         # per 160-character part of a sent text
 TEXT_PART = 160
-# DialplanXml is checked to be well-formed, without a DOCTYPE, when it is stored;
-# parsing it fetches and expands nothing.
-DIALPLAN_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
 @dataclass
@@ -55,38 +51,17 @@ def _result(table: dict, number: str, attempt: int, default: str) -> str:
     return first if attempt == 1 else later
 
 
-def call(number: str, attempt: int, dialplan: str | None = None) -> Outcome:
+def call(number: str, attempt: int, dialplan_xml: str | None = None) -> Outcome:
     """Attempt ``attempt`` (1-based) of a call to ``number``; an IVR call answered
-    live goes through its ``dialplan``."""
+    live goes through its dialplan (store/dialplan.py)."""
     result = _result(CALL_RESULTS, number, attempt, "LA")
     ring, talk = RING_SECONDS[result], TALK_SECONDS.get(result, 0)
     billed = 60 * math.ceil(talk / 60)
     return Outcome(result, ring + talk, ring if talk else None, talk, billed,
                    round(CALL_PRICE * billed / 60, 2),
-                   responses=list(ivr_responses(dialplan)) if dialplan and result == "LA"
+                   responses=list(dialplan.answers(dialplan_xml))
+                   if dialplan_xml and result == "LA"
                    else [])
-
-
-@lru_cache(maxsize=64)
-def ivr_responses(dialplan: str) -> tuple[tuple[str, str], ...]:
-    """What a callee answers to a CallFire XML dialplan: at every ``menu`` the
-    first ``keypress``; each ``stash`` met on the way is a (varname, text) answer.
-    Every live answer of a broadcast asks this of the same dialplan: parsed once."""
-    responses: list[tuple[str, str]] = []
-
-    def walk(node) -> None:
-        for child in node:
-            if not isinstance(child.tag, str):
-                continue
-            if child.tag == "stash":
-                responses.append((child.get("varname") or "", child.text or ""))
-            if node.tag == "menu" and child.tag == "keypress" and child is not next(
-                    node.iterchildren("keypress")):
-                continue  # only the first keypress of a menu is taken
-            walk(child)
-
-    walk(etree.fromstring(dialplan.encode(), DIALPLAN_PARSER))
-    return tuple(responses)
 
 
 def text(number: str, attempt: int, message: str, big_message_strategy: str) -> Outcome:

@@ -1,4 +1,7 @@
-"""Remembered query results, so that paging does not cost more page by page.
+"""Paging: one page of a query, its bounds, and what each process remembers of them.
+
+Every query answers a ``Page``: the total, and the items from ``FirstResult``
+on, at most ``MaxResults`` (``page_bounds`` checks both and caps the second).
 
 ``FirstResult`` is an offset, and an SQL OFFSET makes SQLite walk every row
 before it: page 1,000 of a million contacts was a thousand times the work of
@@ -14,9 +17,32 @@ import bisect
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
+from .errors import InvalidRequest
+
+MAX_RESULTS = 1000           # the API's cap on one page
 MAX_QUERIES = 512            # remembered queries per process (least recently used go)
 MAX_BOUNDARIES = 4096        # page boundaries per query
+
+T = TypeVar("T")
+
+
+@dataclass
+class Page(Generic[T]):
+    total: int
+    items: list[T]
+
+
+def page_bounds(first: int | None, limit: int | None) -> tuple[int, int]:
+    """``FirstResult``/``MaxResults`` checked, with MaxResults capped at 1000."""
+    first = 0 if first is None else first
+    limit = MAX_RESULTS if limit is None else limit
+    if first < 0:
+        raise InvalidRequest("FirstResult must not be negative, got %d" % first)
+    if limit < 0:
+        raise InvalidRequest("MaxResults must not be negative, got %d" % limit)
+    return first, min(limit, MAX_RESULTS)
 
 
 @dataclass

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Iterable, Iterator
+from typing import Iterator
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from sqlite_utils import Database
-
-from .contacts import Page, page_bounds
-from .errors import InvalidRequest, NotFound
+from .errors import InvalidRequest
+from .pages import Page
+from .records import Records
 
 DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 
@@ -75,10 +74,18 @@ def _check(schedule: BroadcastSchedule) -> None:
         raise InvalidRequest("BeginDate is after EndDate", detail="EndDate")
 
 
-class BroadcastSchedules:
-    def __init__(self, db: Database, account_id: int):
-        self.db = db
-        self.account_id = account_id
+class BroadcastSchedules(Records[BroadcastSchedule]):
+    table, kind = "broadcast_schedules", "BroadcastSchedule"
+    select = "id, broadcast_id, start_time, stop_time, time_zone, begin_date, end_date, days"
+
+    def record(self, row: dict) -> BroadcastSchedule:
+        return BroadcastSchedule(
+            id=row["id"], broadcast_id=row["broadcast_id"],
+            start_time=time.fromisoformat(row["start_time"]),
+            stop_time=time.fromisoformat(row["stop_time"]), time_zone=row["time_zone"],
+            begin_date=row["begin_date"] and date.fromisoformat(row["begin_date"]),
+            end_date=row["end_date"] and date.fromisoformat(row["end_date"]),
+            days=row["days"].split())
 
     def create(self, broadcast_id: int, schedule: BroadcastSchedule) -> int:
         _check(schedule)
@@ -90,38 +97,15 @@ class BroadcastSchedules:
             "end_date": schedule.end_date and schedule.end_date.isoformat(),
             "days": " ".join(dict.fromkeys(schedule.days))}).last_pk
 
-    def get(self, schedule_id: int) -> BroadcastSchedule:
-        rows = self._select("id = ?", [schedule_id], 1, 0)
-        if not rows:
-            raise NotFound("BroadcastSchedule", schedule_id)
-        return rows[0]
-
     def query(self, broadcast_id: int, first: int | None = None,
               limit: int | None = None) -> Page[BroadcastSchedule]:
-        first, limit = page_bounds(first, limit)
-        total = self.db.execute("SELECT count(*) FROM broadcast_schedules WHERE account_id = ? "
-                                "AND broadcast_id = ?", [self.account_id, broadcast_id]
-                                ).fetchone()[0]
-        return Page(total, self._select("broadcast_id = ?", [broadcast_id], limit, first))
+        return self.page("broadcast_id = ?", [broadcast_id], first, limit)
 
     def of(self, broadcast_id: int) -> list[BroadcastSchedule]:
-        return self._select("broadcast_id = ?", [broadcast_id], -1, 0)
+        return self.rows_where("broadcast_id = ?", [broadcast_id])
 
     def delete(self, schedule_id: int) -> int:
         """Delete a schedule; returns its broadcast's id."""
         broadcast_id = self.get(schedule_id).broadcast_id
         self.db.execute("DELETE FROM broadcast_schedules WHERE id = ?", [schedule_id])
         return broadcast_id
-
-    def _select(self, where: str, params: Iterable, limit: int,
-                offset: int) -> list[BroadcastSchedule]:
-        return [BroadcastSchedule(
-            id=row[0], broadcast_id=row[1], start_time=time.fromisoformat(row[2]),
-            stop_time=time.fromisoformat(row[3]), time_zone=row[4],
-            begin_date=row[5] and date.fromisoformat(row[5]),
-            end_date=row[6] and date.fromisoformat(row[6]), days=row[7].split())
-            for row in self.db.execute(
-                "SELECT id, broadcast_id, start_time, stop_time, time_zone, begin_date, "
-                "end_date, days FROM broadcast_schedules WHERE account_id = ? AND %s "
-                "ORDER BY id LIMIT ? OFFSET ?" % where,
-                [self.account_id, *params, limit, offset])]
