@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timezone
 
+from ..domain import broadcasts
 from ..soap.models import data, svc
 from ..soap.operations import read, write
 from ..store import Session
@@ -175,7 +176,7 @@ def action_to_soap(action: Action):
 
 
 def create_broadcast(session: Session, request) -> int:
-    return session.broadcasts.create(broadcast_from_soap(request.Broadcast), session.sim_now)
+    return broadcasts.create(session, broadcast_from_soap(request.Broadcast))
 
 
 def query_broadcasts(session: Session, request):
@@ -190,9 +191,7 @@ def get_broadcast(session: Session, request):
 
 
 def update_broadcast(session: Session, request) -> None:
-    changes = broadcast_from_soap(request.Broadcast)
-    with session.changing(changes.id):
-        session.broadcasts.update(changes, session.sim_now)
+    broadcasts.update(session, broadcast_from_soap(request.Broadcast))
 
 
 def get_broadcast_stats(session: Session, request):
@@ -203,21 +202,14 @@ def get_broadcast_stats(session: Session, request):
 
 def control_broadcast(session: Session, request) -> int:
     """Answers the broadcast's id, for the RequestId's record (the response is empty)."""
-    with session.changing(request.Id):
-        session.broadcasts.control(request.Id, request.Command, request.MaxActive,
-                                   session.sim_now)
+    broadcasts.control(session, request.Id, request.Command, request.MaxActive)
     return request.Id
 
 
 def create_contact_batch(session: Session, request) -> int:
-    with session.changing(request.BroadcastId):
-        broadcast = session.broadcasts.require(request.BroadcastId, changing=True)
-        batch_id = session.batches.create(
-            broadcast, request.Name, to_numbers_from_soap(request.ToNumber),
-            request.ContactListId, request.ScrubBroadcastDuplicates, session.sim_now)
-        if request.Start:
-            session.broadcasts.command(broadcast, "START", session.sim_now)
-    return batch_id
+    return broadcasts.create_batch(
+        session, request.BroadcastId, request.Name, to_numbers_from_soap(request.ToNumber),
+        request.ContactListId, request.ScrubBroadcastDuplicates, request.Start)
 
 
 def query_contact_batches(session: Session, request):
@@ -233,16 +225,12 @@ def get_contact_batch(session: Session, request):
 
 
 def control_contact_batch(session: Session, request) -> None:
-    batch = session.batches.get(request.Id)
-    with session.changing(batch.broadcast_id):
-        session.batches.control(request.Id, request.Name, request.Enabled)
+    broadcasts.control_batch(session, request.Id, request.Name, request.Enabled)
 
 
 def create_broadcast_schedule(session: Session, request) -> int:
-    schedule = schedule_from_soap(request.BroadcastSchedule)
-    with session.changing(request.BroadcastId):
-        session.broadcasts.require(request.BroadcastId, changing=True)
-        return session.schedules.create(request.BroadcastId, schedule)
+    return broadcasts.create_schedule(session, request.BroadcastId,
+                                      schedule_from_soap(request.BroadcastSchedule))
 
 
 def query_broadcast_schedule(session: Session, request):
@@ -259,9 +247,7 @@ def get_broadcast_schedule(session: Session, request):
 
 
 def delete_broadcast_schedule(session: Session, request) -> None:
-    schedule = session.schedules.get(request.Id)
-    with session.changing(schedule.broadcast_id):
-        session.schedules.delete(request.Id)
+    broadcasts.delete_schedule(session, request.Id)
 
 
 OPERATIONS = {

@@ -1,0 +1,60 @@
+"""Changes to a broadcast and to what belongs to it, on the simulation clock.
+
+Every change goes through ``Session.changing``: the broadcast is simulated up to
+now first, so the change happens at this instant, and again afterwards, so what
+it sets off (a START, a new batch) starts now.
+"""
+from __future__ import annotations
+
+from ..store import Session
+from ..store.batches import ToNumber
+from ..store.broadcasts import Broadcast
+from ..store.schedules import BroadcastSchedule
+
+
+def create(session: Session, broadcast: Broadcast) -> int:
+    """A new broadcast, STOPPED, created at this instant of the simulation clock."""
+    return session.broadcasts.create(broadcast, session.sim_now)
+
+
+def update(session: Session, changes: Broadcast) -> None:
+    with session.changing(changes.id):
+        session.broadcasts.update(changes, session.sim_now)
+
+
+def control(session: Session, broadcast_id: int, command: str | None,
+            max_active: int | None) -> None:
+    with session.changing(broadcast_id):
+        session.broadcasts.control(broadcast_id, command, max_active, session.sim_now)
+
+
+def create_batch(session: Session, broadcast_id: int, name: str | None,
+                 to_numbers: list[ToNumber] | None, list_id: int | None,
+                 scrub_duplicates: bool, start: bool) -> int:
+    """A new contact batch of the broadcast, and a START of the broadcast if asked."""
+    with session.changing(broadcast_id):
+        broadcast = session.broadcasts.require(broadcast_id, changing=True)
+        batch_id = session.batches.create(broadcast, name, to_numbers, list_id,
+                                          scrub_duplicates, session.sim_now)
+        if start:
+            session.broadcasts.command(broadcast, "START", session.sim_now)
+    return batch_id
+
+
+def control_batch(session: Session, batch_id: int, name: str | None,
+                  enabled: bool | None) -> None:
+    batch = session.batches.get(batch_id)
+    with session.changing(batch.broadcast_id):
+        session.batches.control(batch_id, name, enabled)
+
+
+def create_schedule(session: Session, broadcast_id: int, schedule: BroadcastSchedule) -> int:
+    with session.changing(broadcast_id):
+        session.broadcasts.require(broadcast_id, changing=True)
+        return session.schedules.create(broadcast_id, schedule)
+
+
+def delete_schedule(session: Session, schedule_id: int) -> None:
+    schedule = session.schedules.get(schedule_id)
+    with session.changing(schedule.broadcast_id):
+        session.schedules.delete(schedule_id)
