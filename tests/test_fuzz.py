@@ -31,7 +31,7 @@ from spyne.model.primitive import Boolean, Date, DateTime, Float, Integer, Time
 from callfire_soap.services import implemented
 from callfire_soap.soap.models import PORTS, SCHEMA
 from callfire_soap.soap.schema import SpaceList
-from callfire_soap.store.contacts import STANDARD_FIELDS
+from callfire_soap.store.attributes import STANDARD_FIELDS
 from conftest import (ENVELOPE, NS_SVC, SERVED_XSD, SOAP12, SOAP_HEADERS, account_rows, bind,
                       new_account, served_client, start_server)
 

@@ -23,7 +23,7 @@ from zeep.exceptions import Fault
 from callfire_soap.app import create_app
 from callfire_soap.services import implemented
 from callfire_soap.soap.models import PORTS
-from callfire_soap.store.contacts import PHONE_FIELDS, STANDARD_FIELDS
+from callfire_soap.store.attributes import PHONE_FIELDS, STANDARD_FIELDS
 from conftest import (ENVELOPE, NS_DATA, SOAP12, SOAP_HEADERS, account_rows, bind, fault_code,
                       new_account, post, sender, served_client, soap_fault, start_server)
 

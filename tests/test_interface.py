@@ -6,7 +6,7 @@ from lxml import etree
 
 from callfire_soap.app import create_app
 from callfire_soap.services.contact import STANDARD_ATTRIBUTES
-from callfire_soap.store.contacts import STANDARD_FIELDS
+from callfire_soap.store.attributes import STANDARD_FIELDS
 from conftest import BINDING_NS, ENTRY, REFERENCE_DIR, WSDL_DIR, reference_client
 
 SERVICES = ["broadcast", "subscription", "text", "call", "contact", "number", "label"]

@@ -1,6 +1,7 @@
 """ContactService: SOAP requests in, store calls, SOAP responses out."""
 from __future__ import annotations
 
+from ..soap.codec import split_list
 from ..soap.models import data, svc
 from ..soap.operations import read, write
 from .broadcast import action_to_soap
@@ -9,7 +10,6 @@ from ..store.contacts import Contact
 from ..store.dnc import DncList, DncNumber
 from ..store.imports import ContactSource
 from ..store.lists import ContactList
-from ..store.phone import split_numbers
 
 SoapContact = data("Contact")
 # The attributes the schema declares for a Contact, besides its id.
@@ -49,7 +49,7 @@ def dnc_number_to_soap(entry: DncNumber):
 
 def numbers_from_soap(numbers: str | None) -> list[str]:
     """The SDK's ``Numbers`` string: numbers separated by spaces (or commas)."""
-    return split_numbers(numbers or "")
+    return split_list(numbers or "")
 
 
 def source_from_soap(source) -> ContactSource:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import decimal
+import re
 from typing import Callable
 
 from lxml import etree
@@ -24,11 +25,19 @@ from spyne.model.binary import ByteArray
 from spyne.model.complex import ComplexModelBase, XmlAttribute, XmlData
 from spyne.model.primitive import Boolean, Date, DateTime, Decimal, Float, Integer, Time
 
+from ..store import attributes as extra_attributes
+from ..store.errors import InvalidRequest
 from . import faults
 from .schema import SpaceList
 
-IGNORED_ATTRIBUTE_NAMESPACES = ("{http://www.w3.org/2001/XMLSchema-instance}",
-                                "{http://www.w3.org/XML/1998/namespace}")
+_LIST_SEPARATORS = re.compile(r"[\s,]+")
+
+
+def split_list(text: str) -> list[str]:
+    """A list in a string, as CallFire documented lists: items separated by spaces
+    or commas (the DNC operations' ``Numbers``).  An ``xs:list`` is split on XML's
+    whitespace alone, after ``soap.protocol`` turned its commas into spaces."""
+    return [item for item in _LIST_SEPARATORS.split(text) if item]
 
 
 def _base64(text: str) -> bytes:
@@ -136,11 +145,11 @@ class Codec:
                 convert = attributes.get(name)
                 if convert is not None:
                     values[name] = convert(text)
-                elif any_attribute and not name.startswith(IGNORED_ATTRIBUTE_NAMESPACES):
-                    if name[0] == "{":
-                        raise faults.bad_request(
-                            "namespace-qualified extra attribute %s is not supported; "
-                            "send it unqualified" % name)
+                elif any_attribute and not name.startswith(extra_attributes.XML_NAMESPACES):
+                    try:
+                        extra_attributes.check_request_name(name)
+                    except InvalidRequest as error:
+                        raise faults.from_error(error) from None
                     extras[name] = text
             if text_field is not None:
                 values[text_field[0]] = text_field[1](element.text)

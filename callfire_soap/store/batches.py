@@ -18,7 +18,8 @@ from sqlite_utils import Database
 
 from . import phone
 from .broadcasts import Broadcast
-from .contacts import PHONE_FIELDS, Contact, Contacts
+from .attributes import PHONE_FIELDS
+from .contacts import Contact, Contacts
 from .errors import InvalidRequest
 from .pages import Page
 from .records import Records

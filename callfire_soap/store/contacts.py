@@ -8,20 +8,14 @@ from typing import Iterable
 
 from sqlite_utils import Database
 
+from .attributes import PHONE_FIELDS, check_extra_name
 from .clock import wall_time
 from .errors import InvalidRequest, NotFound
 from .ids import id_json
 from .pages import Page, PageMarks, page_bounds
 from .records import require
 
-# The attributes every Contact has (besides its id); any other name is an
-# extra attribute, stored and searched the same way.
-STANDARD_FIELDS = ("firstName", "lastName", "zipcode", "homePhone", "workPhone",
-                   "mobilePhone", "externalId", "externalSystem")
-PHONE_FIELDS = ("homePhone", "workPhone", "mobilePhone")
 TRIGRAM = 3  # the search index answers substrings of at least this many characters
-_STANDARD_NAMES = frozenset(STANDARD_FIELDS)
-_STANDARD_BY_FOLDED = {name.casefold(): name for name in ("id",) + STANDARD_FIELDS}
 # What a phone field may hold: the interface's PhoneNumber type (callfire-data.xsd).
 _PHONE_VALUE = re.compile(r"[a-zA-Z_]+|\+?[0-9]+")
 
@@ -42,11 +36,8 @@ def _checked(fields: dict[str, str]) -> dict[str, str]:
             if not _PHONE_VALUE.fullmatch(value):
                 raise InvalidRequest("%s %r is not a phone number: digits, optionally "
                                      "after a +" % (name, value))
-        elif name not in _STANDARD_NAMES:
-            standard = _STANDARD_BY_FOLDED.get(name.casefold())
-            if standard is not None:
-                raise InvalidRequest("attribute %r clashes with the standard attribute %r"
-                                     % (name, standard))
+        else:
+            check_extra_name(name)
     return fields
 
 

@@ -3,7 +3,7 @@
 CallFire's precedence: Contact elements, then ContactId list, then File
 (CSV), then Numbers.  A CSV file whose first row names contact fields maps
 columns by that header (case-insensitive; unknown columns become extra
-attributes); a file without such a header is a column of numbers.
+attributes, named by store/attributes.py); a file without such a header is a column of numbers.
 """
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from .contacts import PHONE_FIELDS, STANDARD_FIELDS, Contact
+from . import attributes
+from .attributes import PHONE_FIELDS
+from .contacts import Contact
 from .errors import InvalidRequest
 
 
@@ -41,20 +43,8 @@ class ContactSource:
         raise InvalidRequest("ContactSource needs one of Contact, ContactId, File, Numbers")
 
 
-_KNOWN = {name.lower(): name for name in ("id",) + STANDARD_FIELDS}
-# ASCII only: Python's idea of a word character is wider than XML's idea of a name.
-_NOT_NAME_CHAR = re.compile(r"[^A-Za-z0-9_.\-]")
 # Characters XML 1.0 cannot carry, even escaped: such a value could never be returned.
 _NOT_XML_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _attribute_name(header: str) -> str:
-    """A CSV column title as an XML attribute name (extra attributes travel as attributes);
-    never ``xmlns`` or another of the names XML reserves."""
-    name = _NOT_NAME_CHAR.sub("_", header.strip())
-    if re.match(r"[A-Za-z_]", name) and not name.lower().startswith("xml"):
-        return name
-    return "_" + name
 
 
 def _decode(data: bytes) -> str:
@@ -77,11 +67,11 @@ def parse_csv(data: bytes) -> list[Contact]:
         if first is None:
             raise InvalidRequest("the File holds no rows")
         header = [cell.strip() for cell in first]
-        if not any(cell.lower() in _KNOWN for cell in header):
+        if not any(attributes.standard_column(cell) for cell in header):
             # No header: the default column layout, one number per row.
             return [Contact(None, {"homePhone": row[0].strip()})
                     for row in itertools.chain([first], rows) if row[0].strip()]
-        columns = [(i, _KNOWN.get(cell.lower(), _attribute_name(cell)))
+        columns = [(i, attributes.from_column_title(cell))
                    for i, cell in enumerate(header) if cell]
         contacts = []
         for line, row in enumerate(rows, start=2):

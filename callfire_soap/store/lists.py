@@ -15,8 +15,9 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from . import phone
+from .attributes import PHONE_FIELDS
 from .clock import wall_time
-from .contacts import PHONE_FIELDS, Contacts
+from .contacts import Contacts
 from .dnc import DncLists
 from .ids import id_json
 from .imports import ContactSource

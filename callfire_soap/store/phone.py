@@ -17,11 +17,6 @@ def normalize(number: str) -> str | None:
     return digits if _NANP.fullmatch(digits) else None
 
 
-def split_numbers(text: str) -> list[str]:
-    """A number list as CallFire accepted it: separated by spaces or commas."""
-    return [n for n in re.split(r"[\s,]+", text) if n]
-
-
 def normalize_prefix(prefix: str) -> str | None:
     """The start of a number as the start of its 11 E.164 digits, or None when it
     is not digits.  Area codes never start with 1, so a prefix that does not
