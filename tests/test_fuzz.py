@@ -30,7 +30,7 @@ from spyne.model.primitive import Boolean, Date, DateTime, Float, Integer, Time
 
 from callfire_soap.services import implemented
 from callfire_soap.soap.models import PORTS, SCHEMA
-from callfire_soap.soap.schema import SpaceList
+from callfire_soap.soap.schema import SpaceList, choices, fields, has_any_attribute
 from callfire_soap.store.attributes import STANDARD_FIELDS
 from conftest import (ENVELOPE, NS_SVC, SERVED_XSD, SOAP12, SOAP_HEADERS, account_rows, bind,
                       new_account, served_client, start_server)
@@ -131,10 +131,10 @@ def element(draw, cls, qname: str, ids: list[int], spoil: bool,
         return node
     namespace = cls.get_namespace()
     chosen, skipped = set(), set()
-    for group in cls.choices:
+    for group in choices(cls):
         chosen.update(draw(st.lists(st.sampled_from(group), min_size=1, max_size=2)))
         skipped.update(set(group) - chosen)
-    for name, member in cls.get_flat_type_info(cls).items():
+    for name, member in fields(cls).items():
         if issubclass(member, XmlAttribute):
             if member._use == "required" or draw(st.booleans()):
                 node.set(name, draw(values(member.type, ids, spoil)))
@@ -146,7 +146,7 @@ def element(draw, cls, qname: str, ids: list[int], spoil: bool,
             child = "{%s}%s" % (member.Attributes.sub_ns or namespace, name)
             for _ in range(draw(st.integers(max(0, low - spoil), high))):
                 node.append(element(draw, member, child, ids, spoil, depth + 1))
-    if getattr(cls, "any_attribute", False):
+    if has_any_attribute(cls):
         for name, value in draw(st.dictionaries(st.sampled_from(
                 ["note", "FIRSTNAME", "ID", "x.y", "_1", "名前"]), TEXT, max_size=2)).items():
             node.set(name, value)

@@ -5,6 +5,7 @@ from callfire_soap.services import DECLARATIONS
 from callfire_soap.soap import application
 from callfire_soap.soap.models import PORTS, SCHEMA
 from callfire_soap.soap.operations import read
+from callfire_soap.soap.schema import fields
 from callfire_soap.soap.wsdl import Operation, Port
 
 SERVED = [(port.name, operation) for port in PORTS for operation in port.operations]
@@ -21,7 +22,7 @@ def test_an_idempotent_declaration_has_a_request_id_to_key_it(port, operation):
     request = SCHEMA.element(operation.input_element)
     if declaration.request_id:
         assert declaration.writes
-        assert "RequestId" in request.get_flat_type_info(request)
+        assert "RequestId" in fields(request)
 
 
 def test_a_write_always_brings_the_simulation_up_to_date():

@@ -6,6 +6,8 @@ from datetime import datetime, time, timezone
 from ..domain import broadcasts
 from ..soap.models import data, svc
 from ..soap.operations import read, write
+from ..soap.records import TEXT, from_record, to_record
+from ..soap.schema import choices, own_fields
 from ..store import Session
 from ..store.actions import Action, BroadcastStats
 from ..store.batches import ContactBatch, ToNumber
@@ -17,14 +19,8 @@ CONFIG_ELEMENTS = {"VOICE": "VoiceBroadcastConfig", "TEXT": "TextBroadcastConfig
                    "IVR": "IvrBroadcastConfig"}
 
 
-def _own_fields(cls: type) -> list[str]:
-    """A config element's fields beyond the BroadcastConfig base: its settings."""
-    (base,) = cls.__bases__
-    inherited = base.get_flat_type_info(base)
-    return [name for name in cls.get_flat_type_info(cls) if name not in inherited]
-
-
-SETTINGS = {kind: _own_fields(data(element)) for kind, element in CONFIG_ELEMENTS.items()}
+# A config element's fields beyond the BroadcastConfig base: its settings.
+SETTINGS = {kind: own_fields(data(element)) for kind, element in CONFIG_ELEMENTS.items()}
 
 
 def instant(value: datetime | None) -> int | None:
@@ -71,7 +67,7 @@ def _settings(config, kind: str) -> dict[str, object]:
     so an update clears them."""
     given = {name: getattr(config, name) for name in SETTINGS[kind]
              if getattr(config, name) is not None}
-    for group in type(config).choices:
+    for group in choices(type(config)):
         if given.keys() & set(group):
             given.update({name: None for name in group if name not in given})
     return given
@@ -83,36 +79,32 @@ def broadcast_from_soap(soap_broadcast) -> Broadcast:
 
 
 def broadcast_to_soap(broadcast: Broadcast):
-    element = CONFIG_ELEMENTS[broadcast.type]
-    config_cls = data(element)
-    fields = config_cls.get_flat_type_info(config_cls)
     config = broadcast.config
     window, retry = config.window, config.retry
-    soap_config = config_cls(
-        id=broadcast.id, Created=moment(broadcast.created), FromNumber=config.from_number,
-        LocalTimeZoneRestriction=None if window is None else fields[
-            "LocalTimeZoneRestriction"](BeginTime=window.begin, EndTime=window.end),
-        RetryConfig=None if retry is None else fields["RetryConfig"](
-            MaxAttempts=retry.max_attempts, MinutesBetweenAttempts=retry.minutes_between,
-            RetryResults=retry.results, RetryPhoneTypes=retry.phone_types or None),
-        **config.settings)
-    return data("Broadcast")(id=broadcast.id, Name=broadcast.name, Status=broadcast.status,
-                             LastModified=moment(broadcast.last_modified), Type=broadcast.type,
-                             **{element: soap_config})
+    return from_record(data("Broadcast"), {
+        "id": broadcast.id, "Name": broadcast.name, "Status": broadcast.status,
+        "LastModified": moment(broadcast.last_modified), "Type": broadcast.type,
+        CONFIG_ELEMENTS[broadcast.type]: {
+            "id": broadcast.id, "Created": moment(broadcast.created),
+            "FromNumber": config.from_number,
+            "LocalTimeZoneRestriction": None if window is None else {
+                "BeginTime": window.begin, "EndTime": window.end},
+            "RetryConfig": None if retry is None else {
+                "MaxAttempts": retry.max_attempts,
+                "MinutesBetweenAttempts": retry.minutes_between,
+                "RetryResults": retry.results, "RetryPhoneTypes": retry.phone_types or None},
+            **config.settings}})
 
 
 def stats_to_soap(stats: BroadcastStats):
-    cls = data("BroadcastStats")
-    fields = cls.get_flat_type_info(cls)
-    return cls(
-        UsageStats=fields["UsageStats"](
-            Duration=stats.duration, BilledDuration=stats.billed_duration,
-            BilledAmount=stats.billed_amount, Attempts=stats.attempts, Actions=stats.actions),
-        ResultStat=[fields["ResultStat"](Result=r.result, Attempts=r.attempts,
-                                         Actions=r.actions) for r in stats.results],
-        ActionStatistics=fields["ActionStatistics"](
-            Unattempted=stats.unattempted, RetryWait=stats.retry_wait,
-            Finished=stats.finished))
+    return from_record(data("BroadcastStats"), {
+        "UsageStats": {"Duration": stats.duration, "BilledDuration": stats.billed_duration,
+                       "BilledAmount": stats.billed_amount, "Attempts": stats.attempts,
+                       "Actions": stats.actions},
+        "ResultStat": [{"Result": r.result, "Attempts": r.attempts, "Actions": r.actions}
+                       for r in stats.results],
+        "ActionStatistics": {"Unattempted": stats.unattempted,
+                             "RetryWait": stats.retry_wait, "Finished": stats.finished}})
 
 
 # -- batches and schedules ------------------------------------------------------
@@ -121,8 +113,11 @@ def stats_to_soap(stats: BroadcastStats):
 def to_numbers_from_soap(to_numbers) -> list[ToNumber] | None:
     if not to_numbers:
         return None
-    return [ToNumber(t.value, t.ClientData, getattr(t, "any_attributes", {}))
-            for t in to_numbers]
+    numbers = []
+    for to_number in to_numbers:
+        attributes = to_record(to_number)  # ClientData and the extra attributes alike
+        numbers.append(ToNumber(attributes.pop(TEXT), attributes))
+    return numbers
 
 
 def batch_to_soap(batch: ContactBatch):
@@ -151,28 +146,23 @@ def schedule_to_soap(schedule: BroadcastSchedule):
 
 def action_to_soap(action: Action):
     """A data:Call or a data:Text, with its records."""
-    cls = data("Call" if action.is_call else "Text")
-    fields = cls.get_flat_type_info(cls)
-    to_number = fields["ToNumber"](value=action.to_number,
-                                   ClientData=action.to_attributes.get("ClientData"))
-    to_number.any_attributes = {k: v for k, v in action.to_attributes.items()
-                                if k != "ClientData"}
-    record_cls = data("CallRecord" if action.is_call else "TextRecord")
-    response_cls = record_cls.get_flat_type_info(record_cls)["QuestionResponse"]
-    records = [record_cls(id=r.id, Result=r.result, FinishTime=moment(r.finish_time),
-                          BilledAmount=r.billed_amount,
-                          QuestionResponse=[response_cls(Question=q, Response=a)
-                                            for q, a in r.responses] or None, **(
-                              {"OriginateTime": moment(r.originate_time),
-                               "AnswerTime": moment(r.answer_time), "Duration": r.duration}
-                              if action.is_call else {"Message": r.message}))
+    records = [{"id": r.id, "Result": r.result, "FinishTime": moment(r.finish_time),
+                "BilledAmount": r.billed_amount,
+                "QuestionResponse": [{"Question": q, "Response": a}
+                                     for q, a in r.responses] or None, **(
+                    {"OriginateTime": moment(r.originate_time),
+                     "AnswerTime": moment(r.answer_time), "Duration": r.duration}
+                    if action.is_call else {"Message": r.message})}
                for r in action.records]
-    return cls(id=action.id, FromNumber=action.from_number, ToNumber=to_number,
-               State=action.state, BatchId=action.batch_id, BroadcastId=action.broadcast_id,
-               ContactId=action.contact_id, Inbound=False, Created=moment(action.created),
-               Modified=moment(action.modified), FinalResult=action.final_result,
-               **({"CallRecord": records} if action.is_call
-                  else {"Message": action.message, "TextRecord": records}))
+    return from_record(data("Call" if action.is_call else "Text"), {
+        "id": action.id, "FromNumber": action.from_number,
+        "ToNumber": {TEXT: action.to_number, **action.to_attributes},
+        "State": action.state, "BatchId": action.batch_id,
+        "BroadcastId": action.broadcast_id, "ContactId": action.contact_id, "Inbound": False,
+        "Created": moment(action.created), "Modified": moment(action.modified),
+        "FinalResult": action.final_result,
+        **({"CallRecord": records} if action.is_call
+           else {"Message": action.message, "TextRecord": records})})
 
 
 def create_broadcast(session: Session, request) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..soap.codec import split_list
 from ..soap.models import data, svc
 from ..soap.operations import read, write
+from ..soap.records import from_record, to_record
 from .broadcast import action_to_soap
 from ..store import Session
 from ..store.contacts import Contact
@@ -12,23 +13,16 @@ from ..store.imports import ContactSource
 from ..store.lists import ContactList
 
 SoapContact = data("Contact")
-# The attributes the schema declares for a Contact, besides its id.
-STANDARD_ATTRIBUTES = [name for name in SoapContact._type_info if name != "id"]
 
 
 def contact_from_soap(contact: SoapContact) -> Contact:
-    fields = {name: getattr(contact, name) for name in STANDARD_ATTRIBUTES
-              if getattr(contact, name) is not None}
-    fields.update(getattr(contact, "any_attributes", {}))
-    return Contact(contact.id, fields)
+    """A contact's attributes, standard and extra alike, are its fields."""
+    fields = to_record(contact)
+    return Contact(fields.pop("id", None), fields)
 
 
 def contact_to_soap(contact: Contact) -> SoapContact:
-    soap = SoapContact(id=contact.id, **{name: value for name, value in contact.fields.items()
-                                         if name in STANDARD_ATTRIBUTES})
-    soap.any_attributes = {name: value for name, value in contact.fields.items()
-                           if name not in STANDARD_ATTRIBUTES}
-    return soap
+    return from_record(SoapContact, {"id": contact.id, **contact.fields})
 
 
 def contact_list_to_soap(contact_list: ContactList):

@@ -9,8 +9,8 @@ element is a loop over that table.  The models, the wire format and what
 Spyne's protocol hands to services are unchanged.
 
 What the tables also carry, because the schema says so: defaults for absent
-optional fields, ``anyAttribute`` extras (kept in ``any_attributes``), and
-``xs:list`` values as Python lists.
+optional fields, ``anyAttribute`` extras (the model's ``anyAttribute`` field,
+``soap.schema.AnyAttributes``), and ``xs:list`` values as Python lists.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from spyne.model.primitive import Boolean, Date, DateTime, Decimal, Float, Integ
 from ..store import attributes as extra_attributes
 from ..store.errors import InvalidRequest
 from . import faults
-from .schema import SpaceList
+from .schema import ANY_ATTRIBUTE, SpaceList
 
 _LIST_SEPARATORS = re.compile(r"[\s,]+")
 
@@ -123,7 +123,10 @@ class Codec:
         flat = cls.get_flat_type_info(cls)
         template = dict.fromkeys(flat)
         attributes, children, defaults, text_field = {}, {}, [], None
+        any_attribute = ANY_ATTRIBUTE in flat
         for key, member in flat.items():
+            if key == ANY_ATTRIBUTE:
+                continue
             model = member.type if issubclass(member, (XmlAttribute, XmlData)) else member
             if model.Attributes.default is not None:
                 defaults.append((key, model.Attributes.default))
@@ -136,7 +139,6 @@ class Codec:
             else:
                 children[key] = (key, member.Attributes.max_occurs > 1, False,
                                  self._element_text(member))
-        any_attribute = getattr(cls, "any_attribute", False)
 
         def read(element):
             values = dict(template)
@@ -171,10 +173,10 @@ class Codec:
             for key, default in defaults:
                 if values[key] is None:
                     values[key] = default
+            if any_attribute:
+                values[ANY_ATTRIBUTE] = extras
             instance = cls.__new__(cls)
             instance.__dict__.update(values)
-            if any_attribute:
-                instance.any_attributes = extras
             return instance
 
         return read
@@ -197,7 +199,11 @@ class Codec:
             return write_simple
         attributes, children, text_field = [], [], None
         namespace = cls.get_namespace()
-        for key, member in cls.get_flat_type_info(cls).items():
+        flat = cls.get_flat_type_info(cls)
+        any_attribute = ANY_ATTRIBUTE in flat
+        for key, member in flat.items():
+            if key == ANY_ATTRIBUTE:
+                continue
             if issubclass(member, XmlAttribute):
                 attributes.append((key, self.to_text(member.type)))
             elif issubclass(member, XmlData):
@@ -217,7 +223,8 @@ class Codec:
                 value = getattr(instance, key, None)
                 if value is not None:
                     attrib[key] = convert(value)
-            attrib.update(getattr(instance, "any_attributes", None) or ())
+            if any_attribute:
+                attrib.update(getattr(instance, ANY_ATTRIBUTE, None) or ())
             element = etree.SubElement(parent, tag, attrib)
             if text_field is not None:
                 value = getattr(instance, text_field[0], None)

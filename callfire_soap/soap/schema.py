@@ -14,7 +14,7 @@ from lxml import etree
 from spyne.model.binary import ByteArray
 from spyne.model.complex import ComplexModel, ComplexModelMeta, XmlAttribute, XmlData
 from spyne.model.primitive import (
-    AnyUri, Boolean, Date, DateTime, Decimal, Float, Int, Integer, Long, Time, Unicode,
+    AnyDict, AnyUri, Boolean, Date, DateTime, Decimal, Float, Int, Integer, Long, Time, Unicode,
 )
 from spyne.util.odict import odict
 
@@ -27,6 +27,44 @@ _BUILTINS = {
     "boolean": Boolean, "dateTime": DateTime, "date": Date, "time": Time,
     "base64Binary": ByteArray,
 }
+
+
+ANY_ATTRIBUTE = "anyAttribute"  # the field of an xs:anyAttribute, named as the XSD names it
+
+
+class AnyAttributes(AnyDict):
+    """An ``xs:anyAttribute``: the attributes an element carries beyond those the
+    schema declares, name -> text, as a field of its model (like zeep's
+    ``AnyAttribute``); ``soap.codec`` reads and writes them as XML attributes."""
+
+
+def fields(cls: type) -> dict[str, type]:
+    """The fields a model declares (its base type's included), by their schema names."""
+    return {name: member for name, member in cls.get_flat_type_info(cls).items()
+            if name != ANY_ATTRIBUTE}
+
+
+def own_fields(cls: type) -> list[str]:
+    """The fields a model declares beyond its base type's (an extension's own)."""
+    (base,) = cls.__bases__
+    inherited = fields(base)
+    return [name for name in fields(cls) if name not in inherited]
+
+
+def field_type(cls: type, name: str) -> type:
+    """The model of field ``name``: an attribute's or text's simple type, or the
+    element's class (an anonymous nested type included)."""
+    member = fields(cls)[name]
+    return member.type if issubclass(member, (XmlAttribute, XmlData)) else member
+
+
+def has_any_attribute(cls: type) -> bool:
+    return ANY_ATTRIBUTE in cls.get_flat_type_info(cls)
+
+
+def choices(cls: type) -> tuple[tuple[str, ...], ...]:
+    """The alternatives of each ``xs:choice`` of a model, as field names in schema order."""
+    return cls.choices
 
 
 class SpaceList(Unicode):
@@ -147,7 +185,7 @@ class Schema:
 
     def _complex_type(self, node, ns: str, name: str) -> type:
         base = ComplexModel
-        fields: list[tuple[str, type]] = []
+        members: list[tuple[str, type]] = []
         any_attribute = False
         content = node
         for child in node:
@@ -155,24 +193,25 @@ class Schema:
                 (ext,) = [c for c in child if c.tag == _xs("extension")]
                 base_type = self._named_type(self._resolve(ext, "base"))
                 if child.tag == _xs("simpleContent"):
-                    fields.append(("value", XmlData(base_type)))
+                    members.append(("value", XmlData(base_type)))
                 else:
                     base = base_type
                 content = ext
         choices = list(getattr(base, "choices", ()))
         for child in content:
             if child.tag in (_xs("sequence"), _xs("choice")):
-                fields.extend(self._particles(child, ns, name, in_choice=False))
+                members.extend(self._particles(child, ns, name, in_choice=False))
                 choices.extend(_choice_groups(child))
             elif child.tag == _xs("attribute"):
-                fields.append(self._attribute(child, ns, name))
+                members.append(self._attribute(child, ns, name))
             elif child.tag == _xs("anyAttribute"):
                 any_attribute = True
+        if any_attribute:
+            members.append((ANY_ATTRIBUTE, AnyAttributes))
         attrs = {
             "__init__": _plain_init,
             "__namespace__": ns, "__type_name__": name,
-            "_type_info": odict(fields), "__module__": __name__,
-            "any_attribute": any_attribute or getattr(base, "any_attribute", False),
+            "_type_info": odict(members), "__module__": __name__,
             "choices": tuple(choices),
         }
         if node.get("abstract") == "true":

@@ -31,16 +31,10 @@ _PHONE_TYPES = {"HOME_PHONE": "homePhone", "WORK_PHONE": "workPhone",
 
 @dataclass
 class ToNumber:
-    """A number to reach, with what the client attached to it (kept on its action)."""
+    """A number to reach, with the attributes the client attached to it (ClientData
+    and any other), kept on its action and answered with it."""
     number: str
-    client_data: str | None = None
-    extras: dict[str, str] = field(default_factory=dict)
-
-    def attributes(self) -> dict[str, str]:
-        attributes = dict(self.extras)
-        if self.client_data is not None:
-            attributes["ClientData"] = self.client_data
-        return attributes
+    attributes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -133,7 +127,7 @@ class ContactBatches(Records[ContactBatch]):
         new = [key for key in dict.fromkeys(keys) if key not in owners]
         owners.update(zip(new, self.contacts.create([{"homePhone": key} for key in new])))
         return [_Target(owners[key], [key] if phone.normalize(key) else [], key,
-                        to_number.attributes())
+                        to_number.attributes)
                 for key, to_number in zip(keys, to_numbers)]
 
     def _from_list(self, list_id: int, broadcast: Broadcast) -> list[_Target]:
