@@ -8,9 +8,10 @@ same text on the wire as PHP's string).
 import base64
 
 import pytest
+from lxml import etree
 from zeep.exceptions import Fault
 
-from conftest import ENVELOPE, fault_code, post
+from conftest import ENVELOPE, NS_DATA, NS_SVC, fault_code, post
 
 
 def numbers_list(contacts, numbers, name="List", **source):
@@ -227,18 +228,32 @@ def test_documented_precedence_and_commas_in_raw_xml(server, account):
         assert session.contacts.query().total == 3
 
 
-def test_base64_file_is_sent_as_php_sends_it(contacts):
+def test_base64_file_is_sent_as_php_sends_it(client, contacts):
     """zeep, like PHP, base64-encodes the raw bytes of File itself."""
-    list_id = contacts.CreateContactList(Name="b64", ContactSource={
-        "File": "homePhone,firstName\n13105551212,Zoë\n".encode()})
+    raw = "homePhone,firstName\n13105551212,Zoë\n".encode()
+    list_id = contacts.CreateContactList(Name="b64", ContactSource={"File": raw})
     (contact,) = list_contacts(contacts, list_id)
     assert contact.firstName == "Zoë"
-    assert base64.b64encode(b"x")  # the encoding itself is zeep's, as it is PHP's
+    # On the wire, once encoded, as PHP's SoapClient sends a string for base64Binary.
+    envelope = client.create_message(contacts, "CreateContactList", Name="b64",
+                                     ContactSource={"File": raw})
+    (sent,) = envelope.iter("{http://api.callfire.com/service/xsd}File")
+    assert base64.b64decode(sent.text) == raw
 
 
 def test_an_empty_element_with_a_default_takes_the_default(server, account):
-    """In XSD, <MaxResults/> present but empty is MaxResults' default, 1000."""
+    """In XSD, <MaxResults/> present but empty is MaxResults' default, 1000, and an
+    empty <FirstResult/> is 0: a page of 1,000 of the 1,001 contacts, from the first."""
+    numbers = " ".join("1310555%04d" % i for i in range(1000, 2001))
+    created = post(server, account, ENVELOPE % (
+        "<svc:CreateContactList><svc:Name>1001</svc:Name><svc:ContactSource>"
+        "<svc:Numbers>%s</svc:Numbers></svc:ContactSource></svc:CreateContactList>" % numbers))
+    assert created.status_code == 200, created.text
     response = post(server, account, ENVELOPE % (
         "<svc:QueryContacts><svc:MaxResults></svc:MaxResults><svc:FirstResult/>"
         "</svc:QueryContacts>"))
     assert response.status_code == 200, response.text
+    result = etree.fromstring(response.content)
+    assert result.findtext(".//{%s}TotalResults" % NS_SVC) == "1001"
+    phones = [c.get("homePhone") for c in result.iter("{%s}Contact" % NS_DATA)]
+    assert phones == ["1310555%04d" % i for i in range(1000, 2000)]

@@ -79,7 +79,8 @@ def test_php_requests_are_recorded_and_valid(tmp_path):
     """Record what PHP sends, on a fresh server with a clock that stands still so
     that ids and broadcast results replay the same; every recorded body is a SOAP
     1.2 envelope the served XSD accepts (bar the deliberately bad ones), and the
-    clock steps are recorded between them (``*-sim-advance-N.txt``).
+    clock steps are recorded between them (``*-sim-advance-N.txt``), and so is
+    the answer PHP got to each request (``*.answer``, which the replay compares).
     CALLFIRE_SOAP_RECORD=1 refreshes tests/php/captured/."""
     recording = tmp_path / "captured"
     recording.mkdir()
@@ -95,8 +96,11 @@ def test_php_requests_are_recorded_and_valid(tmp_path):
         body = etree.parse(str(path)).getroot().find("{%s}Body" % SOAP12)[0]
         if "-BAD_REQUEST-" not in path.name:
             SERVED_XSD.assertValid(body)
+    answers = sorted(recording.glob("*.answer"))
+    assert [path.stem for path in answers] == [path.stem for path in recorded]
     if os.environ.get("CALLFIRE_SOAP_RECORD") == "1":
-        for old in [*CAPTURED.glob("*.xml"), *CAPTURED.glob("*.txt")]:
+        for old in [*CAPTURED.glob("*.xml"), *CAPTURED.glob("*.txt"),
+                    *CAPTURED.glob("*.answer")]:
             old.unlink()
-        for path in [*recorded, *steps]:
+        for path in [*recorded, *steps, *answers]:
             shutil.copy(path, CAPTURED / path.name)

@@ -7,7 +7,8 @@
 //   CALLFIRE_WSDL      the WSDL to load: the served URL or the reference file
 //   CALLFIRE_LOCATION  endpoint to post to ('' = the WSDL's own address)
 //   CALLFIRE_LOGIN, CALLFIRE_PASSWORD
-//   CALLFIRE_CAPTURE   directory to record request XML into ('' = don't)
+//   CALLFIRE_CAPTURE   directory to record request XML into, each with the answer
+//                      PHP got (NAME.xml and NAME.answer; '' = don't)
 
 ini_set('soap.wsdl_cache_enabled', '0');
 error_reporting(E_ALL);
@@ -88,6 +89,7 @@ function record($client, $method, $label) {
     $name = sprintf('%s/%s-%03d-%s-%s.xml', $dir, getenv('CALLFIRE_SCRIPT'),
                     $GLOBALS['captured'], $method, $label);
     file_put_contents($name, $client->__getLastRequest());
+    file_put_contents(substr($name, 0, -4) . '.answer', $client->__getLastResponse());
 }
 
 // One item arrives as an object, several as an array, none as a missing property.
