@@ -6,8 +6,8 @@ from lxml import etree
 
 from callfire_soap.app import create_app
 from callfire_soap.soap.models import data
-from callfire_soap.soap.schema import fields
-from callfire_soap.store.attributes import STANDARD_FIELDS
+from callfire_soap.soap.schema import field_type, fields
+from callfire_soap.store.attributes import PHONE_FIELDS, PHONE_NUMBER, STANDARD_FIELDS
 from conftest import BINDING_NS, ENTRY, REFERENCE_DIR, WSDL_DIR, reference_client
 
 SERVICES = ["broadcast", "subscription", "text", "call", "contact", "number", "label"]
@@ -106,3 +106,8 @@ def test_served_and_reference_wsdl_produce_the_same_request_xml(server, operatio
 def test_store_knows_the_contact_attributes_the_schema_declares():
     STANDARD_ATTRIBUTES = [name for name in fields(data("Contact")) if name != "id"]
     assert tuple(STANDARD_ATTRIBUTES) == STANDARD_FIELDS
+
+
+def test_store_checks_phone_fields_with_the_schemas_phone_number_pattern():
+    for name in PHONE_FIELDS:
+        assert field_type(data("Contact"), name).Attributes.pattern == PHONE_NUMBER.pattern

@@ -16,6 +16,9 @@ from .errors import InvalidRequest
 STANDARD_FIELDS = ("firstName", "lastName", "zipcode", "homePhone", "workPhone",
                    "mobilePhone", "externalId", "externalSystem")
 PHONE_FIELDS = ("homePhone", "workPhone", "mobilePhone")
+# What a phone field may hold: the interface's PhoneNumber pattern (callfire-data.xsd),
+# as the schema writes it (tests/test_interface.py holds the two together).
+PHONE_NUMBER = re.compile(r"([a-zA-Z_]+)|(\+?[0-9]+)")
 # XML's own attributes (xsi:type, xml:lang): never extra attributes of a contact.
 XML_NAMESPACES = ("{http://www.w3.org/2001/XMLSchema-instance}",
                   "{http://www.w3.org/XML/1998/namespace}")

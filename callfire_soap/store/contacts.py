@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from sqlite_utils import Database
 
-from .attributes import PHONE_FIELDS, check_extra_name
+from .attributes import PHONE_FIELDS, PHONE_NUMBER, check_extra_name
 from .clock import wall_time
 from .errors import InvalidRequest, NotFound
 from .ids import id_json
@@ -16,8 +15,6 @@ from .pages import Page, PageMarks, page_bounds
 from .records import require
 
 TRIGRAM = 3  # the search index answers substrings of at least this many characters
-# What a phone field may hold: the interface's PhoneNumber type (callfire-data.xsd).
-_PHONE_VALUE = re.compile(r"[a-zA-Z_]+|\+?[0-9]+")
 
 
 @dataclass(slots=True)
@@ -33,7 +30,7 @@ def _checked(fields: dict[str, str]) -> dict[str, str]:
     number (a CSV imported without Validate brings anything)."""
     for name, value in fields.items():
         if name in PHONE_FIELDS:
-            if not _PHONE_VALUE.fullmatch(value):
+            if not PHONE_NUMBER.fullmatch(value):
                 raise InvalidRequest("%s %r is not a phone number: digits, optionally "
                                      "after a +" % (name, value))
         else:
