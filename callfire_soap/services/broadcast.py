@@ -42,7 +42,6 @@ def local_time(value: time | None) -> time | None:
 
 # -- broadcasts ---------------------------------------------------------------
 
-
 def config_from_soap(soap_broadcast) -> BroadcastConfig | None:
     for kind, element in CONFIG_ELEMENTS.items():
         config = getattr(soap_broadcast, element)
@@ -109,7 +108,6 @@ def stats_to_soap(stats: BroadcastStats):
 
 # -- batches and schedules ------------------------------------------------------
 
-
 def to_numbers_from_soap(to_numbers) -> list[ToNumber] | None:
     if not to_numbers:
         return None
@@ -142,7 +140,6 @@ def schedule_to_soap(schedule: BroadcastSchedule):
 
 
 # -- calls and texts ------------------------------------------------------------
-
 
 def action_to_soap(action: Action):
     """A data:Call or a data:Text, with its records."""

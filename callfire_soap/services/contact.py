@@ -116,7 +116,6 @@ def remove_contacts_from_list(session: Session, request) -> None:
 
 # -- Do Not Contact, reconstructed from the later API -----------------
 
-
 def query_dnc_numbers(session: Session, request):
     page = session.dnc.numbers(prefix=request.Prefix, list_id=request.DncListId,
                                list_name=request.DncListName, call=request.CallDnc,
