@@ -79,7 +79,8 @@ def _merge_repeated_lists(element: etree._Element, members: dict) -> None:
         if not isinstance(child.tag, str):
             continue
         member = members.get(etree.QName(child).localname)
-        if (first is not None and child.tag == first.tag and dict(child.attrib) == dict(first.attrib)
+        if (first is not None and child.tag == first.tag
+                and dict(child.attrib) == dict(first.attrib)
                 and len(child) == 0):
             first.text = " ".join(t for t in (first.text, child.text) if t)
             element.remove(child)
