@@ -1,9 +1,11 @@
 """Domain errors carry their own FaultCode; soap.faults turns any of them into a fault."""
+import itertools
+
 import pytest
 from lxml import etree
 
 from callfire_soap.soap import faults
-from callfire_soap.soap.protocol import fault_document
+from callfire_soap.soap.envelope import SOAP11, SOAP12, fault_document
 # From the package: every store module is loaded, with every error class there is.
 from callfire_soap.store import CallFireError, InvalidRequest, NotFound
 from conftest import NS_SVC, WSDL_DIR
@@ -28,8 +30,8 @@ def test_every_domain_error_carries_a_fault_code_of_the_schema():
 
 
 @pytest.mark.parametrize("error, code, soap_code, status", [
-    (NotFound("Contact", 7), "NOT_FOUND", "Sender", "400 Bad Request"),
-    (InvalidRequest("no", detail="Name"), "BAD_REQUEST", "Sender", "400 Bad Request"),
+    (NotFound("Contact", 7), "NOT_FOUND", "Sender", "500 Internal Server Error"),
+    (InvalidRequest("no", detail="Name"), "BAD_REQUEST", "Sender", "500 Internal Server Error"),
 ])
 def test_a_domain_error_becomes_the_fault_callfire_answered(error, code, soap_code, status):
     fault = faults.from_error(error)
@@ -45,7 +47,9 @@ def test_a_new_kind_of_error_answers_with_a_body_not_a_bare_500():
     class Busy(CallFireError):
         code = "UNAVAILABLE"
 
-    for error, code in ((Overlapping("overlaps"), "BAD_REQUEST"), (Busy("later"), "UNAVAILABLE")):
-        document = etree.fromstring(fault_document(faults.from_error(error)))
+    for (error, code), version in itertools.product(
+            ((Overlapping("overlaps"), "BAD_REQUEST"), (Busy("later"), "UNAVAILABLE")),
+            (SOAP12, SOAP11)):
+        document = etree.fromstring(fault_document(faults.from_error(error), version))
         assert document.findtext(".//{%s}FaultCode" % NS_SVC) == code
         assert document.findtext(".//{%s}Message" % NS_SVC) == error.message

@@ -84,7 +84,7 @@ def broadcast_to_soap(broadcast: Broadcast):
         "id": broadcast.id, "Name": broadcast.name, "Status": broadcast.status,
         "LastModified": moment(broadcast.last_modified), "Type": broadcast.type,
         CONFIG_ELEMENTS[broadcast.type]: {
-            "id": broadcast.id, "Created": moment(broadcast.created),
+            "id": broadcast.config_id, "Created": moment(broadcast.created),
             "FromNumber": config.from_number,
             "LocalTimeZoneRestriction": None if window is None else {
                 "BeginTime": window.begin, "EndTime": window.end},

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import time
 from typing import Iterable
 
-from . import dialplan, phone
+from . import dialplan, ids, phone
 from .errors import InvalidRequest
 from .pages import Page
 from .records import Records
@@ -77,6 +77,7 @@ class Broadcast:
     created: int | None = None
     last_modified: int | None = None
     max_active: int = DEFAULT_MAX_ACTIVE
+    config_id: int | None = None   # the config's own id (store/ids.py)
 
     @property
     def is_call(self) -> bool:
@@ -149,7 +150,7 @@ def _config_from_json(text: str) -> BroadcastConfig:
 
 class Broadcasts(Records[Broadcast]):
     table, kind = "broadcasts", "Broadcast"
-    select = "id, name, type, status, config, max_active, created, last_modified"
+    select = "id, name, type, status, config, max_active, created, last_modified, config_id"
 
     def record(self, row: dict) -> Broadcast:
         return Broadcast(**dict(row, config=_config_from_json(row["config"])))
@@ -189,8 +190,10 @@ class Broadcasts(Records[Broadcast]):
                 broadcast.type, config.type), detail="Type")
         _check_from_number(config)
         _check_settings(config, creating=True)
+        first = ids.take(self.db, 2)
         return self.db["broadcasts"].insert({
-            "account_id": self.account_id, "name": broadcast.name or DEFAULT_NAME,
+            "id": first, "config_id": first + 1, "account_id": self.account_id,
+            "name": broadcast.name or DEFAULT_NAME,
             "type": config.type, "status": "STOPPED", "config": _config_json(config),
             "max_active": DEFAULT_MAX_ACTIVE, "created": now, "last_modified": now,
             "sim_until": now}).last_pk

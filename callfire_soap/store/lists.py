@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from . import phone
+from . import ids, phone
 from .attributes import PHONE_FIELDS
 from .clock import wall_time
 from .contacts import Contacts
@@ -65,7 +65,7 @@ class ContactLists(Records[ContactList]):
 
     def create(self, name: str, source: ContactSource, validate: bool = True) -> ImportReport:
         list_id = self.db["contact_lists"].insert({
-            "account_id": self.account_id, "name": name,
+            "id": ids.take(self.db), "account_id": self.account_id, "name": name,
             "created": wall_time(), "status": "ACTIVE"}).last_pk
         return self._import(list_id, source, validate)
 

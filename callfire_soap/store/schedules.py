@@ -16,6 +16,7 @@ from typing import Iterator
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from . import ids
 from .errors import InvalidRequest
 from .pages import Page
 from .records import Records
@@ -90,7 +91,8 @@ class BroadcastSchedules(Records[BroadcastSchedule]):
     def create(self, broadcast_id: int, schedule: BroadcastSchedule) -> int:
         _check(schedule)
         return self.db["broadcast_schedules"].insert({
-            "account_id": self.account_id, "broadcast_id": broadcast_id,
+            "id": ids.take(self.db), "account_id": self.account_id,
+            "broadcast_id": broadcast_id,
             "start_time": schedule.start_time.isoformat(),
             "stop_time": schedule.stop_time.isoformat(), "time_zone": schedule.time_zone,
             "begin_date": schedule.begin_date and schedule.begin_date.isoformat(),
