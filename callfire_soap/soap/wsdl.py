@@ -1,8 +1,8 @@
 """The served WSDL set: what it declares, and how it is handed to clients.
 
 Ports, operations, ``soapAction``s and message elements are read from the
-files in ``wsdl/`` rather than restated in code.  When served, each port's
-``soap12:address`` is rewritten to the URL the client reached us by.
+files in ``callfire_soap/wsdl/`` rather than restated in code.  When served,
+each port's ``soap12:address`` is rewritten to the URL the client reached us by.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ WSDL = "http://schemas.xmlsoap.org/wsdl/"
 SOAP12_WSDL = "http://schemas.xmlsoap.org/wsdl/soap12/"
 ENTRY = "callfire-service-http-soap12.wsdl"
 PUBLIC_FILES = (ENTRY, "callfire-service.wsdl", "callfire-service.xsd", "callfire-data.xsd")
-WSDL_DIR = Path(__file__).resolve().parent.parent.parent / "wsdl"
+WSDL_DIR = Path(__file__).resolve().parent.parent / "wsdl"
 SOAP_PATH = "/api/1.1/soap12/"
 WSDL_PATH = "/api/1.1/wsdl/"
 
