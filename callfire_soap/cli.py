@@ -7,6 +7,7 @@ import secrets
 import sys
 from datetime import datetime, timezone
 
+from . import __version__
 from .app import DEFAULT_DB
 from .limits import Limits
 from .soap.wsdl import ENTRY, WSDL_PATH
@@ -79,6 +80,7 @@ def sim_now(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="callfire-soap",
                                   description="A CallFire API 1.1 SOAP server on SQLite.")
+    top.add_argument("--version", action="version", version="%(prog)s " + __version__)
     commands = top.add_subparsers(dest="command", required=True)
 
     p = commands.add_parser("serve", help="run the server in the foreground")

@@ -25,10 +25,10 @@ from lxml import etree
 from zeep.plugins import Plugin
 from zeep.transports import Transport
 
+from callfire_soap.soap.wsdl import WSDL_DIR
 from callfire_soap.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-WSDL_DIR = ROOT / "callfire_soap" / "wsdl"
 REFERENCE_DIR = ROOT.parent / "shared" / "reference" / "callfire-api-1.1"
 ENTRY = "callfire-service-http-soap12.wsdl"
 BINDING_NS = "http://api.callfire.com/service/wsdl/http/soap12"
