@@ -23,12 +23,17 @@ class SoapEndpoint(ServerBase):
         super().__init__(app)
         self.protocol = app.in_protocol
 
-    def handle(self, body: bytes, account_id: int) -> tuple[str, bytes]:
-        """The HTTP status and the SOAP 1.2 document answering ``body``."""
+    def handle(self, body: bytes, account_id: int,
+               note: dict | None = None) -> tuple[str, bytes]:
+        """The HTTP status and the SOAP 1.2 document answering ``body``.  ``note``
+        gets the ``operation`` called and the ``fault`` code answered, for the log."""
+        note = {} if note is None else note
         try:
             descriptor, request = self.protocol.read_request(body)
+            note["operation"] = descriptor.udd["operation"].name
             result = self.app.run(descriptor, account_id, request)
             return "200 OK", self.protocol.response_document(descriptor, result)
         except Fault as fault:
             fault = faults.from_fault(fault)
+            note["fault"] = fault.fault_code
             return fault.http_status, fault_document(fault)
