@@ -247,8 +247,11 @@ def test_account_list_passwd_and_delete(server, tmp_path):
     assert [ann.login, str(ann.id), ann.created, "2", "0"] in [r.split() for r in rows]
 
     assert cli("account", "passwd", "ann", "--db", db, input="new-pw\n").returncode == 0
-    login = lambda pw: requests.post(server.endpoint("contact"), data=GET_CONTACT,  # noqa: E731
-                                     headers=SOAP_HEADERS, auth=("ann", pw)).status_code
+
+    def login(password: str) -> int:
+        return requests.post(server.endpoint("contact"), data=GET_CONTACT,
+                             headers=SOAP_HEADERS, auth=("ann", password)).status_code
+
     assert (login("ann-pw"), login("new-pw")) == (401, 400)
     assert "no account 'nobody'" in one_line(
         cli("account", "passwd", "nobody", "--db", db, input="x\n"), status=1)
