@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
+import logging.config
 import math
 import os
 import secrets
@@ -159,9 +161,6 @@ def _check_first_account_settings() -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
-    import logging
-    import logging.config
-
     from granian import Granian
     from granian.constants import Interfaces
 
@@ -169,8 +168,7 @@ def serve(args: argparse.Namespace) -> int:
 
     _check_first_account_settings()
     family, address = _listen_address(args.host, args.port)
-    config = logging_config(args.log_format)
-    logging.config.dictConfig(config)
+    logging.config.dictConfig(logging_config(args.log_format))
     log = logging.getLogger("callfire_soap")
     url = "http://%s:%d" % (url_host(args.host), args.port)
     # Hold the address while the database is opened and the first account made: a
@@ -203,7 +201,7 @@ def serve(args: argparse.Namespace) -> int:
         Granian("callfire_soap.app:app_from_environment", factory=True,
                 address=address, port=args.port, interface=Interfaces.WSGI,
                 workers=args.workers, blocking_threads=args.threads, websockets=False,
-                log_access=False, log_dictconfig=config).serve()
+                log_access=False, log_dictconfig=logging_config(args.log_format)).serve()
     except OSError as error:  # the address was taken in the instant since the check
         raise Failure("cannot listen on %s: %s" % (url, error.strerror or error), REFUSED) \
             from None
