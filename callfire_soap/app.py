@@ -2,20 +2,22 @@
 
 ``/api/1.1/wsdl/<file>`` serves the WSDL set to anyone (PHP's SoapClient
 sends its login with every WSDL fetch, right or wrong); ``/api/1.1/soap12/<svc>``
-takes authenticated SOAP 1.2 and SOAP 1.1 POSTs for one port each.  A client
-that keeps failing to log in is refused for a while (429), before any password
-is checked; a body too large (413) or of the wrong Content-Type (415) is
-refused with a SOAP fault, in the version its headers announce, before it is
-parsed.
+takes authenticated SOAP 1.2 and SOAP 1.1 POSTs for one port each; ``/health``
+tells orchestrators whether the server can serve.  A client that keeps failing
+to log in is refused for a while (429), before any password is checked; a body
+too large (413) or of the wrong Content-Type (415) is refused with a SOAP
+fault, in the version its headers announce, before it is parsed.
 """
 from __future__ import annotations
 
 import base64
 import binascii
+import json
 import logging
 import os
 import time
 
+from . import __version__
 from .accesslog import AccessLog
 from .limits import Limits
 from .ratelimit import FailedLogins
@@ -24,12 +26,13 @@ from .soap import application, envelope, faults
 from .soap.endpoint import SoapEndpoint
 from .soap.models import PORTS
 from .soap.wsdl import ENTRY, SOAP_PATH, WSDL_PATH, render
-from .store import Store
+from .store import Store, UnusableDatabase
 
 
 DEFAULT_DB = "./callfire.db"
 REALM = "CallFire API"
-ACCOUNT_KEY = "callfire_soap.account_id"  # WSGI environ: who the request log names
+NOTE_KEY = "callfire_soap.log"  # WSGI environ: what the request log line says of a call
+HEALTH_PATH = "/health"
 # SOAP 1.2's media type, and SOAP 1.1's, which older clients send with 1.2 envelopes
 # too; the envelope, not the media type, says which version a request is.
 SOAP_MEDIA_TYPES = ("application/soap+xml", "text/xml")
@@ -57,8 +60,9 @@ def _soap(start_response, status: str, version: envelope.SoapVersion,
     return [body]
 
 
-def _fault(start_response, fault: faults.ServiceFault,
+def _fault(environ, start_response, fault: faults.ServiceFault,
            version: envelope.SoapVersion) -> list[bytes]:
+    environ[NOTE_KEY]["fault"] = fault.fault_code
     return _soap(start_response, fault.http_status, version,
                  envelope.fault_document(fault, version))
 
@@ -93,6 +97,7 @@ class CallFireApp:
 
     def __init__(self, store: Store, limits: Limits = Limits(),
                  access_log: AccessLog | None = None):
+        # ``access_log`` None: a request log on standard error.
         self.store = store
         self.limits = limits
         self.access_log = access_log or AccessLog()
@@ -106,6 +111,7 @@ class CallFireApp:
     def __call__(self, environ, start_response):
         started = time.perf_counter()
         seen = {}
+        note = environ[NOTE_KEY] = {}  # operation, login, fault: filled in on the way
 
         def recording_start_response(status, headers, exc_info=None):
             seen["status"] = status
@@ -116,14 +122,16 @@ class CallFireApp:
         finally:
             self.access_log.request(environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"),
                                     seen.get("status", "-").split(" ")[0],
-                                    environ.get(ACCOUNT_KEY, "-"),
-                                    (time.perf_counter() - started) * 1000)
+                                    note.get("operation"), note.get("login"),
+                                    note.get("fault"), (time.perf_counter() - started) * 1000)
 
     def _route(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path.startswith(WSDL_PATH) and method in ("GET", "HEAD"):
             return self._wsdl(environ, start_response, path[len(WSDL_PATH):])
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            return self._health(environ, start_response)
         if not path.startswith(SOAP_PATH):
             return _plain(start_response, "404 Not Found", "not found")
         port = self.ports.get(path[len(SOAP_PATH):].strip("/"))
@@ -147,17 +155,18 @@ class CallFireApp:
                 self.failed_logins.failed(client)
             return _plain(start_response, "401 Unauthorized", "Unauthorized",
                           [("WWW-Authenticate", 'Basic realm="%s"' % REALM)])
+        environ[NOTE_KEY]["login"] = credentials[0]
         announced = envelope.announced(environ.get("CONTENT_TYPE", ""),
                                        environ.get("HTTP_SOAPACTION"))
         refused = _content_type_fault(environ)
         if refused is not None:
-            return _fault(start_response, refused, announced)
+            return _fault(environ, start_response, refused, announced)
         try:
             body = self._read_body(environ)
         except faults.ServiceFault as fault:
-            return _fault(start_response, fault, announced)
-        environ[ACCOUNT_KEY] = account_id
-        return _soap(start_response, *port.handle(body, account_id, announced))
+            return _fault(environ, start_response, fault, announced)
+        return _soap(start_response, *port.handle(body, account_id, announced,
+                                                  environ[NOTE_KEY]))
 
     def _read_body(self, environ) -> bytes:
         """The whole body; a fault when it is over the limit (not read past it)."""
@@ -175,6 +184,23 @@ class CallFireApp:
             raise faults.too_large(limit)
         return body
 
+    def _health(self, environ, start_response):
+        """200 once the database answers, 503 when it does not: for orchestrators,
+        and for harnesses waiting for the server to be ready.  No credentials."""
+        answer = {"status": "ok", "version": __version__}
+        try:
+            answer.update(database="reachable", schema_version=self.store.schema_version())
+            status = "200 OK"
+        except UnusableDatabase as error:
+            answer.update(status="unavailable", database="unreachable", schema_version=None,
+                          error=str(error))
+            status = "503 Service Unavailable"
+        body = json.dumps(answer).encode()
+        start_response(status, [("Content-Type", "application/json"),
+                                ("Content-Length", str(len(body))),
+                                ("Cache-Control", "no-store")])
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
+
     def _wsdl(self, environ, start_response, name: str):
         try:
             body = render(name, _base_url(environ))
@@ -185,15 +211,17 @@ class CallFireApp:
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
 
-def create_app(db_path: str = DEFAULT_DB, limits: Limits = Limits()) -> CallFireApp:
+def create_app(db_path: str = DEFAULT_DB, limits: Limits = Limits(),
+               log_format: str = "text") -> CallFireApp:
     # Spyne logs every client fault with a traceback and invalid bodies in full;
     # faults reach the client, and our own access log has one line per request.
     logging.getLogger("spyne").setLevel(logging.CRITICAL)
-    return CallFireApp(Store(db_path), limits)
+    return CallFireApp(Store(db_path), limits, AccessLog(log_format=log_format))
 
 
 def app_from_environment() -> CallFireApp:
-    """The factory the HTTP server's workers call; ``serve`` passes settings by environment."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    """The factory the HTTP server's workers call; ``serve`` passes settings by
+    environment, and the logging configuration through granian."""
     return create_app(os.environ.get("CALLFIRE_SOAP_DB", DEFAULT_DB),
-                      Limits.from_environment(os.environ))
+                      Limits.from_environment(os.environ),
+                      os.environ.get("CALLFIRE_SOAP_LOG_FORMAT", "text"))

@@ -1,20 +1,145 @@
-"""The command line: ``serve``, ``account create``, ``sim advance`` and ``sim now``."""
+"""The command line: ``serve``, ``account create|list|passwd|delete``, ``sim advance|now``.
+
+Whatever a user typed that cannot work ends the command with one line on
+standard error and exit status 2, never a traceback.  Every option can also
+come from the environment, ``CALLFIRE_SOAP_<OPTION>`` (``--max-body`` is
+``CALLFIRE_SOAP_MAX_BODY``); a flag wins over the environment.
+"""
 from __future__ import annotations
 
 import argparse
+import getpass
+import logging
+import logging.config
+import math
 import os
 import secrets
+import socket
 import sys
 from datetime import datetime, timezone
 
+from . import __version__
 from .app import DEFAULT_DB
-from .limits import Limits
+from .limits import ENV_PREFIX, Limits
 from .soap.wsdl import ENTRY, WSDL_PATH
-from .store import CallFireError, Store
+from .store import CallFireError, Store, UnusableDatabase
+from .store.accounts import validate_login
 from .store.clock import DEFAULT_SPEED
 
+USAGE = 2     # exit status: the command cannot work as typed
+REFUSED = 1   # exit status: it could, but the database or the machine says no
 
-def _first_account(store: Store) -> None:
+
+class Failure(Exception):
+    """One line for the user, and the exit status that goes with it."""
+
+    def __init__(self, message: str, status: int = USAGE):
+        super().__init__(message)
+        self.status = status
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        """One line, not the usage block: the mistake is what the user needs to see."""
+        self.exit(USAGE, "%s: error: %s (see --help)\n" % (self.prog, message))
+
+
+# -- what an option may be ---------------------------------------------------
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("%r is not a whole number" % text) from None
+
+
+def port(text: str) -> int:
+    value = _integer(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError("%d is not a TCP port (1 to 65535)" % value)
+    return value
+
+
+def count(text: str) -> int:
+    value = _integer(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("%d is below 1" % value)
+    return value
+
+
+def non_negative(text: str) -> int:
+    value = _integer(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("%d is negative" % value)
+    return value
+
+
+def speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("%r is not a number" % text) from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError("%s is not a speed (0 or more)" % text)
+    return value
+
+
+def log_format(text: str) -> str:
+    if text not in ("text", "json"):
+        raise argparse.ArgumentTypeError("%r is not text or json" % text)
+    return text
+
+
+def _open(path: str, create: bool = True) -> Store:
+    try:
+        return Store(path, create=create)
+    except UnusableDatabase as error:
+        raise Failure("--db %s: %s" % (path, error)) from None
+
+
+def _listen_address(host: str, port_number: int) -> tuple[socket.AddressFamily, str]:
+    """The address ``host`` names (an IPv4 one when it names both kinds)."""
+    try:
+        found = socket.getaddrinfo(host, port_number, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as error:
+        raise Failure("--host %s: %s" % (host, getattr(error, "strerror", None) or error)) \
+            from None
+    family, _, _, _, address = min(found, key=lambda entry: entry[0] != socket.AF_INET)
+    return family, address[0]
+
+
+def url_host(host: str) -> str:
+    """``host`` as the host part of a URL: IPv6 literals go in brackets."""
+    return "[%s]" % host if ":" in host else host
+
+
+def _valid(check, value: str, name: str) -> str:
+    """``value`` if ``check`` passes it; else the one line saying why."""
+    try:
+        check(value)
+    except CallFireError as error:
+        raise Failure("%s %r: %s" % (name, value, error.message)) from None
+    return value
+
+
+def _read_password(given: str | None) -> str:
+    """``--password``; else typed twice without echo on a terminal; else one line of
+    standard input (a script's pipe)."""
+    if given is None and sys.stdin.isatty():
+        given = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != given:
+            raise Failure("the passwords do not match")
+    elif given is None:
+        given = sys.stdin.readline().rstrip("\r\n")
+    if not given:
+        raise Failure("the password must not be empty")
+    return given
+
+
+# -- serve --------------------------------------------------------------------
+
+def _first_account(store: Store, log) -> None:
     """A new database gets one account, so the quick start needs no extra step."""
     if store.accounts.count():
         return
@@ -22,114 +147,245 @@ def _first_account(store: Store) -> None:
     password = os.environ.get("CALLFIRE_SOAP_PASSWORD") or secrets.token_urlsafe(12)
     store.accounts.create(login, password)
     if "CALLFIRE_SOAP_PASSWORD" in os.environ:
-        print("Created account %r (password from CALLFIRE_SOAP_PASSWORD)" % login, flush=True)
+        log.info("Created account %r (password from CALLFIRE_SOAP_PASSWORD)", login)
     else:
-        print("Created account %r with password %r (shown once)" % (login, password),
-              flush=True)
+        log.info("Created account %r with password %r (shown once)", login, password)
+
+
+def _check_first_account_settings() -> None:
+    if "CALLFIRE_SOAP_LOGIN" in os.environ:
+        _valid(validate_login, os.environ["CALLFIRE_SOAP_LOGIN"], "CALLFIRE_SOAP_LOGIN")
+    if os.environ.get("CALLFIRE_SOAP_PASSWORD") == "":
+        raise Failure("CALLFIRE_SOAP_PASSWORD is empty: set a password, or unset it "
+                      "for a random one")
 
 
 def serve(args: argparse.Namespace) -> int:
     from granian import Granian
     from granian.constants import Interfaces
 
-    store = Store(args.db)
-    _first_account(store)
-    started = store.clock.start(args.sim_speed)
-    print("Simulation clock: %s, %g times real time" % (
-        datetime.fromtimestamp(started, timezone.utc).isoformat(), args.sim_speed), flush=True)
-    os.environ["CALLFIRE_SOAP_DB"] = args.db
+    from .accesslog import logging_config
+
+    _check_first_account_settings()
+    family, address = _listen_address(args.host, args.port)
+    logging.config.dictConfig(logging_config(args.log_format))
+    log = logging.getLogger("callfire_soap")
+    url = "http://%s:%d" % (url_host(args.host), args.port)
+    # Hold the address while the database is opened and the first account made: a
+    # port already taken, by another callfire-soap or anything else, is refused
+    # before anything is created (or a password shown that no server will take).
+    probe = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        probe.bind((address, args.port))
+    except OSError as error:
+        probe.close()
+        raise Failure("cannot listen on %s: %s" % (url, error.strerror), REFUSED) from None
+    try:
+        store = _open(args.db)
+        _first_account(store, log)
+        started = store.clock.start(args.sim_speed)
+    finally:
+        probe.close()
+    log.info("callfire-soap %s: database %s, %d worker(s) of %d thread(s), simulation "
+             "clock at %s running %g times real time", __version__, os.path.abspath(args.db),
+             args.workers, args.threads,
+             datetime.fromtimestamp(started, timezone.utc).isoformat(), args.sim_speed)
+    log.info("WSDL: %s%s%s", url, WSDL_PATH, ENTRY)
+    # The workers are other processes: settings travel by environment.
+    os.environ[ENV_PREFIX + "DB"] = args.db
+    os.environ[ENV_PREFIX + "LOG_FORMAT"] = args.log_format
     os.environ.update(Limits(
         max_body=args.max_body, max_depth=args.max_depth, max_nodes=args.max_nodes,
         auth_failures=args.auth_failures, auth_window=args.auth_window).to_environment())
-    print("WSDL: http://%s:%d%s%s" % (args.host, args.port, WSDL_PATH, ENTRY), flush=True)
-    Granian("callfire_soap.app:app_from_environment", factory=True,
-            address=args.host, port=args.port, interface=Interfaces.WSGI,
-            workers=args.workers, blocking_threads=args.threads, websockets=False,
-            log_access=False).serve()
+    try:
+        Granian("callfire_soap.app:app_from_environment", factory=True,
+                address=address, port=args.port, interface=Interfaces.WSGI,
+                workers=args.workers, blocking_threads=args.threads, websockets=False,
+                log_access=False, log_dictconfig=logging_config(args.log_format)).serve()
+    except OSError as error:  # the address was taken in the instant since the check
+        raise Failure("cannot listen on %s: %s" % (url, error.strerror or error), REFUSED) \
+            from None
     return 0
 
 
+# -- accounts -----------------------------------------------------------------
+
 def account_create(args: argparse.Namespace) -> int:
-    password = args.password
-    if password is None:
-        password = sys.stdin.readline().rstrip("\r\n")
-    try:
-        account_id = Store(args.db).accounts.create(args.login, password)
-    except CallFireError as e:
-        print("error: %s" % e.message, file=sys.stderr)
-        return 1
+    _valid(validate_login, args.login, "login")
+    password = _read_password(args.password)
+    store = _open(args.db)
+    account_id = store.accounts.create(args.login, password)
     print("Created account %r (id %d)" % (args.login, account_id))
     return 0
 
 
+def account_list(args: argparse.Namespace) -> int:
+    rows = [("LOGIN", "ID", "CREATED", "CONTACTS", "BROADCASTS")] + [
+        (a.login, str(a.id), a.created, str(a.contacts), str(a.broadcasts))
+        for a in _open(args.db, create=False).accounts.summaries()]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    return 0
+
+
+def account_passwd(args: argparse.Namespace) -> int:
+    store = _open(args.db, create=False)
+    if args.login not in {a.login for a in store.accounts.summaries()}:
+        raise Failure("no account %r" % args.login, REFUSED)
+    store.accounts.set_password(args.login, _read_password(args.password))
+    print("Changed the password of account %r" % args.login)
+    return 0
+
+
+def account_delete(args: argparse.Namespace) -> int:
+    if not args.yes:
+        raise Failure("deleting account %r deletes all its data: add --yes" % args.login)
+    _open(args.db, create=False).accounts.delete(args.login)
+    print("Deleted account %r and its data" % args.login)
+    return 0
+
+
+# -- the simulation clock -----------------------------------------------------
+
 def sim_advance(args: argparse.Namespace) -> int:
-    clock = Store(args.db).clock
+    clock = _open(args.db, create=False).clock
     instant = clock.advance(args.seconds)
     print(datetime.fromtimestamp(instant, timezone.utc).isoformat())
     return 0
 
 
 def sim_now(args: argparse.Namespace) -> int:
-    clock = Store(args.db).clock
+    clock = _open(args.db, create=False).clock
     print("%s (%g times real time)" % (
         datetime.fromtimestamp(clock.now(), timezone.utc).isoformat(), clock.speed()))
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="callfire-soap",
-                                  description="A CallFire API 1.1 SOAP server on SQLite.")
+# -- the parser ---------------------------------------------------------------
+
+def _db_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default=DEFAULT_DB, help="SQLite file (default %(default)s)")
+
+
+def parser() -> Parser:
+    top = Parser(prog="callfire-soap", description="A CallFire API 1.1 SOAP server on SQLite.")
+    top.add_argument("--version", action="version", version="%(prog)s " + __version__)
     commands = top.add_subparsers(dest="command", required=True)
 
-    p = commands.add_parser("serve", help="run the server in the foreground")
-    p.add_argument("--db", default=DEFAULT_DB, help="SQLite file (default %(default)s)")
-    p.add_argument("--host", default="127.0.0.1", help="address (default %(default)s)")
-    p.add_argument("--port", type=int, default=8080, help="port (default %(default)s)")
-    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
-    p.add_argument("--threads", type=int, default=1,
+    p = commands.add_parser(
+        "serve", help="run the server in the foreground",
+        description="Run the server in the foreground.  Every option can also be set "
+                    "by the environment variable shown with it; a flag wins.  On a "
+                    "database with no account, the first one is CALLFIRE_SOAP_LOGIN "
+                    "(default callfire) with password CALLFIRE_SOAP_PASSWORD (default: "
+                    "a random one, printed once).")
+    _db_option(p)
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address or host name to listen on (default %(default)s)")
+    p.add_argument("--port", type=port, default=8080, help="port (default %(default)s)")
+    p.add_argument("--workers", type=count, default=1, help="worker processes (default 1)")
+    p.add_argument("--threads", type=count, default=1,
                    help="request threads per worker (default 1): more let a slow request "
                         "(a large import) wait beside quick ones, at the cost of throughput "
                         "and latency under load, as Python threads share one core")
-    p.add_argument("--max-body", type=int, default=Limits.max_body,
+    p.add_argument("--max-body", type=count, default=Limits.max_body,
                    help="largest request body in bytes (default %(default)s)")
-    p.add_argument("--max-depth", type=int, default=Limits.max_depth,
+    p.add_argument("--max-depth", type=count, default=Limits.max_depth,
                    help="deepest element nesting in a request (default %(default)s)")
-    p.add_argument("--max-nodes", type=int, default=Limits.max_nodes,
+    p.add_argument("--max-nodes", type=count, default=Limits.max_nodes,
                    help="most elements and attributes in a request (default %(default)s)")
-    p.add_argument("--auth-failures", type=int, default=Limits.auth_failures,
+    p.add_argument("--auth-failures", type=non_negative, default=Limits.auth_failures,
                    help="failed logins from one address within --auth-window before it "
                         "gets HTTP 429; 0 for no limit (default %(default)s)")
-    p.add_argument("--auth-window", type=int, default=Limits.auth_window,
+    p.add_argument("--auth-window", type=count, default=Limits.auth_window,
                    help="seconds failed logins are counted for (default %(default)s)")
-    p.add_argument("--sim-speed", type=float, default=DEFAULT_SPEED,
+    p.add_argument("--sim-speed", type=speed, default=DEFAULT_SPEED,
                    help="how many times faster than real time the broadcast simulation "
                         "runs; 0 stops its clock, for `sim advance` to move "
                         "(default %(default)g)")
+    p.add_argument("--log-format", type=log_format, default="text",
+                   help="text, or json for one JSON object a line (default %(default)s)")
     p.set_defaults(run=serve)
 
     sim = commands.add_parser("sim", help="the broadcast simulation's clock")
     sim_commands = sim.add_subparsers(dest="sim_command", required=True)
     p = sim_commands.add_parser("advance", help="move the clock forward")
-    p.add_argument("seconds", type=int, help="simulated seconds to move")
-    p.add_argument("--db", default=DEFAULT_DB, help="SQLite file (default %(default)s)")
+    p.add_argument("seconds", type=non_negative, help="simulated seconds to move")
+    _db_option(p)
     p.set_defaults(run=sim_advance)
     p = sim_commands.add_parser("now", help="show the clock")
-    p.add_argument("--db", default=DEFAULT_DB, help="SQLite file (default %(default)s)")
+    _db_option(p)
     p.set_defaults(run=sim_now)
 
     account = commands.add_parser("account", help="manage API accounts")
     account_commands = account.add_subparsers(dest="account_command", required=True)
     p = account_commands.add_parser("create", help="create an account")
     p.add_argument("login")
-    p.add_argument("--db", default=DEFAULT_DB, help="SQLite file (default %(default)s)")
-    p.add_argument("--password", help="the password (default: one line from standard input)")
+    _db_option(p)
+    p.add_argument("--password", help="the password (default: typed twice on a terminal, "
+                                      "else one line of standard input)")
     p.set_defaults(run=account_create)
+    p = account_commands.add_parser("list", help="list the accounts and what they hold")
+    _db_option(p)
+    p.set_defaults(run=account_list)
+    p = account_commands.add_parser("passwd", help="change an account's password")
+    p.add_argument("login")
+    _db_option(p)
+    p.add_argument("--password", help="the new password (default: typed twice on a "
+                                      "terminal, else one line of standard input)")
+    p.set_defaults(run=account_passwd)
+    p = account_commands.add_parser("delete", help="delete an account and all its data")
+    p.add_argument("login")
+    _db_option(p)
+    p.add_argument("--yes", action="store_true", help="yes, delete it and its data")
+    p.set_defaults(run=account_delete)
+
+    for command in _leaves(top):
+        _from_environment(command)
     return top
+
+
+def _leaves(p: argparse.ArgumentParser):
+    """The parsers that run a command (``serve``, ``sim now``...)."""
+    subcommands = [a for a in p._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subcommands:
+        yield p
+    for action in subcommands:
+        for child in action.choices.values():
+            yield from _leaves(child)
+
+
+def _from_environment(p: argparse.ArgumentParser) -> None:
+    """Each ``--option`` of ``p`` (but --password) defaults to ``CALLFIRE_SOAP_OPTION``
+    when that is set, and says so in its help."""
+    for action in p._actions:
+        long = [o for o in action.option_strings if o.startswith("--")]
+        if not long or action.dest in ("help", "password", "yes"):
+            continue
+        name = ENV_PREFIX + action.dest.upper()
+        action.help = "%s [env %s]" % (action.help, name)
+        if name in os.environ:
+            action.default = os.environ[name]
+            if action.type is not None:
+                try:
+                    action.default = action.type(os.environ[name])
+                except argparse.ArgumentTypeError as error:
+                    p.error("%s: %s" % (name, error))
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except Failure as failure:
+        print("callfire-soap: error: %s" % failure, file=sys.stderr)
+        return failure.status
+    except CallFireError as error:  # the database says no: exists already, not found
+        print("callfire-soap: error: %s" % error.message, file=sys.stderr)
+        return REFUSED
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

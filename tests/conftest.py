@@ -25,10 +25,10 @@ from lxml import etree
 from zeep.plugins import Plugin
 from zeep.transports import Transport
 
+from callfire_soap.soap.wsdl import WSDL_DIR
 from callfire_soap.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-WSDL_DIR = ROOT / "wsdl"
 REFERENCE_DIR = ROOT.parent / "shared" / "reference" / "callfire-api-1.1"
 ENTRY = "callfire-service-http-soap12.wsdl"
 BINDING_NS = "http://api.callfire.com/service/wsdl/http/soap12"
@@ -67,22 +67,25 @@ class Server:
 
 
 @contextmanager
-def start_server(db_path: Path, *args: str) -> Iterator[Server]:
-    """``callfire-soap serve`` on a free port with its own database, until the block ends."""
+def start_server(db_path: Path, *args: str, host: str = "127.0.0.1",
+                 env: dict[str, str] | None = None) -> Iterator[Server]:
+    """``callfire-soap serve`` on a free port with its own database, until the block
+    ends; ready once ``/health`` says so.  ``env`` adds to the environment."""
     port = _free_port()
-    env = dict(os.environ, CALLFIRE_SOAP_LOGIN="first", CALLFIRE_SOAP_PASSWORD="first-pw")
+    env = dict(os.environ, CALLFIRE_SOAP_LOGIN="first", CALLFIRE_SOAP_PASSWORD="first-pw",
+               **(env or {}))
     # Output goes to a file: a pipe nobody reads would stall the server once full.
     log_path = db_path.with_suffix(".log")
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "callfire_soap", "serve", "--db", str(db_path),
-             "--port", str(port), *args], env=env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True)
-    base_url = "http://127.0.0.1:%d" % port
+             "--host", host, "--port", str(port), *args], env=env, stdout=log,
+            stderr=subprocess.STDOUT, start_new_session=True)
+    base_url = "http://%s:%d" % ("[%s]" % host if ":" in host else host, port)
     deadline = time.monotonic() + 30
     while True:
         try:
-            if requests.get(base_url + "/api/1.1/wsdl/" + ENTRY, timeout=1).ok:
+            if requests.get(base_url + "/health", timeout=1).ok:
                 break
         except requests.ConnectionError:
             pass

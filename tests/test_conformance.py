@@ -166,7 +166,7 @@ def conformance_page(found: dict[str, str], compared: int) -> str:
         "Conformance with the published WSDL",
         "===================================",
         "",
-        "The served WSDL set (``wsdl/``) compared with the published 2014 CallFire API 1.1",
+        "The served WSDL set (``callfire_soap/wsdl/``) compared with the published 2014 CallFire API 1.1",
         "WSDL set, fact by fact: every operation (port type, input, output and fault",
         "messages and their elements), every binding operation (transport, ``soapAction``,",
         "style, body use, and its fault's SOAP element apart), the service's ports, and every global element, complexType and",

@@ -25,18 +25,23 @@ class SoapEndpoint(ServerBase):
         self.protocol = app.in_protocol
 
     def handle(self, body: bytes, account_id: int,
-               announced: SoapVersion) -> tuple[str, SoapVersion, bytes]:
+               announced: SoapVersion, note: dict | None = None
+               ) -> tuple[str, SoapVersion, bytes]:
         """The HTTP status, SOAP version and document answering ``body``; until its
-        envelope is read, the version is the one its headers ``announced``."""
+        envelope is read, the version is the one its headers ``announced``.  ``note``
+        gets the ``operation`` called and the ``fault`` code answered, for the log."""
+        note = {} if note is None else note
         version = announced
         try:
             root = self.protocol.parse(body)
             version = envelope.version_of(root)
             descriptor, request = self.protocol.read_request(
                 root, version, typed=leniency.may_be_typed(body))
+            note["operation"] = descriptor.udd["operation"].name
             result = self.app.run(descriptor, account_id, request)
             return "200 OK", version, self.protocol.response_document(descriptor, result,
                                                                       version)
         except Fault as fault:
             fault = faults.from_fault(fault)
+            note["fault"] = fault.fault_code
             return fault.http_status, version, envelope.fault_document(fault, version)

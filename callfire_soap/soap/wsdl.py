@@ -1,13 +1,16 @@
 """The served WSDL set: what it declares, and how it is handed to clients.
 
 Ports, operations, ``soapAction``s and message elements are read from the
-files in ``wsdl/`` rather than restated in code.  When served, each port's
-``soap12:address`` is rewritten to the URL the client reached us by.
+files in ``callfire_soap/wsdl/`` rather than restated in code.  When served,
+each port's ``soap12:address`` is rewritten to the URL the client reached us by.
 """
 from __future__ import annotations
 
+import atexit
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import as_file, files
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,9 +20,20 @@ WSDL = "http://schemas.xmlsoap.org/wsdl/"
 SOAP12_WSDL = "http://schemas.xmlsoap.org/wsdl/soap12/"
 ENTRY = "callfire-service-http-soap12.wsdl"
 PUBLIC_FILES = (ENTRY, "callfire-service.wsdl", "callfire-service.xsd", "callfire-data.xsd")
-WSDL_DIR = Path(__file__).resolve().parent.parent.parent / "wsdl"
 SOAP_PATH = "/api/1.1/soap12/"
 WSDL_PATH = "/api/1.1/wsdl/"
+
+
+def _package_wsdl_dir() -> Path:
+    """The WSDL set, package data of ``callfire_soap``, as a directory: the XSDs
+    import each other by file name.  An installed package is one already; a
+    zipped one is extracted for the life of the process."""
+    stack = ExitStack()
+    atexit.register(stack.close)
+    return stack.enter_context(as_file(files("callfire_soap") / "wsdl"))
+
+
+WSDL_DIR = _package_wsdl_dir()
 
 
 @dataclass(frozen=True)

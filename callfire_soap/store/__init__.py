@@ -6,6 +6,7 @@ SOAP layer runs every call.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -23,12 +24,13 @@ from .contacts import Contacts
 from .dnc import DncLists
 from .lists import ContactLists
 from .pages import PageMarks
-from .errors import CallFireError, InvalidRequest, NotFound
+from .errors import CallFireError, InvalidRequest, NotFound, UnusableDatabase
 from .schedules import BroadcastSchedules
 from .schema import migrate
 from .simulator import Simulator, due
 
-__all__ = ["Store", "Session", "CallFireError", "InvalidRequest", "NotFound"]
+__all__ = ["Store", "Session", "CallFireError", "InvalidRequest", "NotFound",
+           "UnusableDatabase"]
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -79,14 +81,49 @@ class Session:
         return result_id
 
 
+def _check_file(path: str, create: bool) -> None:
+    """Refuse a path SQLite could not use, saying why, before SQLite says less."""
+    if os.path.isdir(path):
+        raise UnusableDatabase("it is a directory")
+    if not os.path.exists(path):
+        if not create:
+            raise UnusableDatabase("it does not exist")
+        directory = os.path.dirname(path) or "."
+        if not os.path.isdir(directory):
+            raise UnusableDatabase("directory %s does not exist" % directory)
+    try:  # an empty file is an empty SQLite database
+        os.close(os.open(path, os.O_RDWR | (os.O_CREAT if create else 0), 0o644))
+    except OSError as error:
+        raise UnusableDatabase(error.strerror) from None
+
+
 class Store:
-    def __init__(self, path: str):
+    def __init__(self, path: str, create: bool = True):
+        """The database at ``path``, migrated to the latest schema; ``create`` False
+        refuses a file that does not exist (commands that only read).  Raises
+        UnusableDatabase when the file cannot be used."""
         self.path = path
         self._local = threading.local()
-        migrate(self.db())
+        _check_file(path, create)
+        try:
+            migrate(self.db())
+        except sqlite3.DatabaseError as error:
+            raise UnusableDatabase("not an SQLite database" if "not a database" in str(error)
+                                   else str(error)) from None
         self.accounts = Accounts(self)
         self.marks = PageMarks()
         self.clock = SimulationClock(self.db)
+
+    def schema_version(self) -> int:
+        """The schema version the database is at, read from the file now: raises
+        UnusableDatabase when the file cannot be read."""
+        try:
+            with self.transaction(write=False) as db:
+                db.execute("SELECT count(*) FROM accounts").fetchone()
+                return db.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.Error as error:
+            self._local.db = None  # reconnect next time: the file may be back
+            raise UnusableDatabase(str(error)) from None
 
     def db(self) -> Database:
         """This thread's connection (SQLite connections are not shared across threads)."""

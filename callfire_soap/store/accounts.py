@@ -14,10 +14,13 @@ import os
 import secrets
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from .errors import InvalidRequest
+from .contacts import Contacts
+from .errors import InvalidRequest, NotFound
+from .pages import PageMarks
 
 if TYPE_CHECKING:
     from . import Store
@@ -44,6 +47,27 @@ def check_password(password: str, encoded: str) -> bool:
 _DUMMY_HASH = hash_password(secrets.token_hex(16))
 
 
+def validate_login(login: str) -> None:
+    """A login travels in HTTP Basic credentials, where ``:`` ends it, and shows in
+    the log: no colon, no control characters."""
+    if not login or ":" in login or not login.isprintable():
+        raise InvalidRequest("a login must be non-empty, without ':' or control characters")
+
+
+def validate_password(password: str) -> None:
+    if not password:
+        raise InvalidRequest("the password must not be empty")
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    id: int
+    login: str
+    created: str
+    contacts: int
+    broadcasts: int
+
+
 class Accounts:
     def __init__(self, store: "Store"):
         self._store = store
@@ -52,10 +76,8 @@ class Accounts:
         self._lock = threading.Lock()
 
     def create(self, login: str, password: str) -> int:
-        if not login or ":" in login:
-            raise InvalidRequest("a login must be non-empty and contain no ':'")
-        if not password:
-            raise InvalidRequest("the password must not be empty")
+        validate_login(login)
+        validate_password(password)
         with self._store.transaction(write=True) as db:
             if db.execute("SELECT 1 FROM accounts WHERE login = ?", [login]).fetchone():
                 raise InvalidRequest("account %r already exists" % login)
@@ -66,6 +88,56 @@ class Accounts:
 
     def count(self) -> int:
         return self._store.db().execute("SELECT count(*) FROM accounts").fetchone()[0]
+
+    def summaries(self) -> list[AccountSummary]:
+        """Every account, in id order, with how much it holds."""
+        return [AccountSummary(*row) for row in self._store.db().execute(
+            "SELECT id, login, created, "
+            "(SELECT count(*) FROM contacts WHERE account_id = accounts.id), "
+            "(SELECT count(*) FROM broadcasts WHERE account_id = accounts.id) "
+            "FROM accounts ORDER BY id")]
+
+    def set_password(self, login: str, password: str) -> None:
+        """A new password; requests with the old one fail from now on."""
+        validate_password(password)
+        with self._store.transaction(write=True) as db:
+            changed = db.execute("UPDATE accounts SET password_hash = ? WHERE login = ?",
+                                 [hash_password(password), login]).rowcount
+        if not changed:
+            raise NotFound("account", login)
+
+    def delete(self, login: str) -> None:
+        """The account and everything it holds, in one transaction.
+
+        Every table with an ``account_id`` column loses the account's rows, and a
+        table without one loses the rows that reference such a table's doomed
+        rows, so a table added later is covered.  Foreign keys are checked at the
+        commit: a table the rule does not reach fails the delete, it does not
+        leave rows behind.  The search index (keyed by contact id) goes the way
+        contacts always leave it."""
+        with self._store.transaction(write=True) as db:
+            row = db.execute("SELECT id FROM accounts WHERE login = ?", [login]).fetchone()
+            if row is None:
+                raise NotFound("account", login)
+            account_id = row[0]
+            db.execute("PRAGMA defer_foreign_keys = ON")
+            contacts = Contacts(db, account_id, PageMarks())
+            contacts.remove([contact_id for (contact_id,) in db.execute(
+                "SELECT id FROM contacts WHERE account_id = ?", [account_id])])
+            owned = [table.name for table in db.tables
+                     if table.name != "accounts" and "account_id" in table.columns_dict]
+            for table in db.tables:
+                if table.name in owned or table.name == "accounts":
+                    continue
+                for fk in table.foreign_keys:
+                    if fk.other_table in owned:
+                        db.execute("DELETE FROM [%s] WHERE [%s] IN (SELECT [%s] FROM [%s] "
+                                   "WHERE account_id = ?)" % (table.name, fk.column,
+                                                              fk.other_column, fk.other_table),
+                                   [account_id])
+            for table in owned:
+                db.execute("DELETE FROM [%s] WHERE account_id = ?" % table, [account_id])
+            db.execute("DELETE FROM accounts WHERE id = ?", [account_id])
 
     def verify(self, login: str, password: str) -> int | None:
         """The account id for this login and password, or None."""

@@ -31,3 +31,8 @@ class InvalidRequest(CallFireError):
     """The request is well-formed but asks for something the rules forbid."""
 
     code = "BAD_REQUEST"
+
+
+class UnusableDatabase(Exception):
+    """The database file cannot be used: a directory, out of reach, not SQLite, or
+    of a newer schema.  Told to whoever named the file, never to a SOAP client."""

@@ -7,6 +7,7 @@ end; never edit one that has shipped.
 from sqlite_utils import Database
 
 from . import ids
+from .errors import UnusableDatabase
 
 
 def _v1_accounts_and_contacts(db: Database) -> None:
@@ -183,6 +184,9 @@ def migrate(db: Database) -> int:
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise UnusableDatabase("its schema version is %d, newer than this version of "
+                                   "callfire-soap knows (%d)" % (version, len(MIGRATIONS)))
         for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
             step(db)
             conn.execute("PRAGMA user_version = %d" % number)
