@@ -2,7 +2,7 @@
 
 ``/api/1.1/wsdl/<file>`` serves the WSDL set to anyone (PHP's SoapClient
 sends its login with every WSDL fetch, right or wrong); ``/api/1.1/soap12/<svc>``
-takes authenticated SOAP 1.2 POSTs for one port each.  A client that keeps
+takes authenticated SOAP 1.2 and SOAP 1.1 POSTs for one port each.  A client that keeps
 failing to log in is refused for a while (429), before any password is
 checked; a body too large (413) or of the wrong Content-Type (415) is refused
 with a SOAP fault before it is parsed.
@@ -19,20 +19,18 @@ from .accesslog import AccessLog
 from .limits import Limits
 from .ratelimit import FailedLogins
 from .services import IMPLEMENTATIONS
-from .soap import application, faults
+from .soap import application, envelope, faults
 from .soap.endpoint import SoapEndpoint
 from .soap.models import PORTS
-from .soap.protocol import fault_document
 from .soap.wsdl import ENTRY, SOAP_PATH, WSDL_PATH, render
 from .store import Store
 
 
 DEFAULT_DB = "./callfire.db"
 REALM = "CallFire API"
-SOAP_CONTENT_TYPE = "application/soap+xml; charset=utf-8"
 ACCOUNT_KEY = "callfire_soap.account_id"  # WSGI environ: who the request log names
 # SOAP 1.2's media type, and SOAP 1.1's, which older clients send with 1.2 envelopes
-# too (a SOAP 1.1 envelope then gets its VersionMismatch fault).
+# too; the envelope, not the media type, says which version a request is.
 SOAP_MEDIA_TYPES = ("application/soap+xml", "text/xml")
 
 
@@ -51,11 +49,17 @@ def _base_url(environ) -> str:
     return "%s://%s" % (scheme, host)
 
 
-def _fault(start_response, fault: faults.ServiceFault) -> list[bytes]:
-    body = fault_document(fault)
-    start_response(fault.http_status, [("Content-Type", SOAP_CONTENT_TYPE),
-                                       ("Content-Length", str(len(body)))])
+def _soap(start_response, status: str, version: envelope.SoapVersion,
+          body: bytes) -> list[bytes]:
+    start_response(status, [("Content-Type", version.content_type),
+                            ("Content-Length", str(len(body)))])
     return [body]
+
+
+def _fault(start_response, fault: faults.ServiceFault,
+           version: envelope.SoapVersion) -> list[bytes]:
+    return _soap(start_response, fault.http_status, version,
+                 envelope.fault_document(fault, version))
 
 
 def _content_type_fault(environ) -> faults.ServiceFault | None:
@@ -142,18 +146,17 @@ class CallFireApp:
                 self.failed_logins.failed(client)
             return _plain(start_response, "401 Unauthorized", "Unauthorized",
                           [("WWW-Authenticate", 'Basic realm="%s"' % REALM)])
+        announced = envelope.announced(environ.get("CONTENT_TYPE", ""),
+                                       environ.get("HTTP_SOAPACTION"))
         refused = _content_type_fault(environ)
         if refused is not None:
-            return _fault(start_response, refused)
+            return _fault(start_response, refused, announced)
         try:
             body = self._read_body(environ)
         except faults.ServiceFault as fault:
-            return _fault(start_response, fault)
+            return _fault(start_response, fault, announced)
         environ[ACCOUNT_KEY] = account_id
-        status, document = port.handle(body, account_id)
-        start_response(status, [("Content-Type", SOAP_CONTENT_TYPE),
-                                ("Content-Length", str(len(document)))])
-        return [document]
+        return _soap(start_response, *port.handle(body, account_id, announced))
 
     def _read_body(self, environ) -> bytes:
         """The whole body; a fault when it is over the limit (not read past it)."""

@@ -33,6 +33,7 @@ REFERENCE_DIR = ROOT.parent / "shared" / "reference" / "callfire-api-1.1"
 ENTRY = "callfire-service-http-soap12.wsdl"
 BINDING_NS = "http://api.callfire.com/service/wsdl/http/soap12"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
+SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 NS_SVC = "http://api.callfire.com/service/xsd"
 NS_DATA = "http://api.callfire.com/data"
 
@@ -228,6 +229,14 @@ ENVELOPE = ('<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" '
             'xmlns:svc="http://api.callfire.com/service/xsd" '
             'xmlns:data="http://api.callfire.com/data"><env:Body>%s</env:Body></env:Envelope>')
 SOAP_HEADERS = {"Content-Type": "application/soap+xml; charset=utf-8"}
+# The same in SOAP 1.1, as PHP's SoapClient without soap_version sends it.
+ENVELOPE11 = ('<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" '
+              'xmlns:svc="http://api.callfire.com/service/xsd" '
+              'xmlns:data="http://api.callfire.com/data"><SOAP-ENV:Body>%s</SOAP-ENV:Body>'
+              '</SOAP-ENV:Envelope>')
+SOAP11_HEADERS = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'}
+CONTENT_TYPES = {SOAP12: "application/soap+xml; charset=utf-8",
+                 SOAP11: "text/xml; charset=utf-8"}
 
 
 def post(server: Server, account: Account | None, body: bytes | str, svc="contact",
@@ -241,27 +250,36 @@ def post(server: Server, account: Account | None, body: bytes | str, svc="contac
 
 
 def soap_fault(response) -> dict:
-    """The parts of a SOAP 1.2 fault a client reads."""
+    """The parts of a SOAP fault a client reads, in either version; ``code`` is the
+    fault code as a qualified name, resolved against the answer's own prefixes."""
     doc = etree.fromstring(response.content)
-    ns = {"env": SOAP12, "svc": NS_SVC}
+    version = etree.QName(doc).namespace
+    assert response.headers["Content-Type"] == CONTENT_TYPES[version]
+    ns = {"env": version, "svc": NS_SVC}
     (fault,) = doc.xpath("/env:Envelope/env:Body/env:Fault", namespaces=ns)
-    code = fault.xpath("string(env:Code/env:Value)", namespaces=ns)
+    if version == SOAP12:
+        code_path, reason_path, detail = "env:Code/env:Value", "env:Reason/env:Text", "env:Detail"
+    else:
+        code_path, reason_path, detail = "faultcode", "faultstring", "detail"
+    (code,) = fault.xpath(code_path, namespaces=ns)
+    prefix, _, local = code.text.partition(":")
     return {
-        "code": etree.QName(fault.xpath("env:Code/env:Value", namespaces=ns)[0].nsmap[
-            code.partition(":")[0]], code.partition(":")[2]).text,
-        "reason": fault.xpath("string(env:Reason/env:Text)", namespaces=ns),
-        "fault_code": fault.xpath("string(env:Detail/svc:ServiceFaultInfo/svc:FaultCode)",
+        "version": version,
+        "code": etree.QName(code.nsmap[prefix], local).text,
+        "reason": fault.xpath("string(%s)" % reason_path, namespaces=ns),
+        "fault_code": fault.xpath("string(%s/svc:ServiceFaultInfo/svc:FaultCode)" % detail,
                                   namespaces=ns),
-        "message": fault.xpath("string(env:Detail/svc:ServiceFaultInfo/svc:Message)",
+        "message": fault.xpath("string(%s/svc:ServiceFaultInfo/svc:Message)" % detail,
                                namespaces=ns),
     }
 
 
-def sender(response) -> dict:
-    assert response.status_code == 400, response.text
-    assert response.headers["Content-Type"].startswith("application/soap+xml")
+def sender(response, version: str = SOAP12) -> dict:
+    """The client's-mistake fault of an answer: HTTP 500, in the given SOAP version."""
+    assert response.status_code == 500, response.text
     fault = soap_fault(response)
-    assert fault["code"] == "{%s}Sender" % SOAP12
+    assert fault["version"] == version
+    assert fault["code"] == "{%s}%s" % (version, "Sender" if version == SOAP12 else "Client")
     assert fault["reason"]
     return fault
 

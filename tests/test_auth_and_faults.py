@@ -1,11 +1,12 @@
-"""HTTP Basic auth, account isolation, and the SOAP 1.2 fault for every bad request."""
+"""HTTP Basic auth, account isolation, SOAP 1.1 beside SOAP 1.2, and the fault for
+every bad request."""
 import pytest
 import requests
 from lxml import etree
 from zeep.exceptions import Fault, TransportError
 
-from conftest import ENVELOPE, SOAP12, SOAP_HEADERS, bind, fault_code, post, \
-    served_client, sender, soap_fault
+from conftest import ENVELOPE, ENVELOPE11, NS_SVC, SOAP11, SOAP11_HEADERS, SOAP12, \
+    SOAP_HEADERS, bind, fault_code, post, served_client, sender, soap_fault
 
 
 # -- auth ------------------------------------------------------------------
@@ -102,29 +103,95 @@ def test_not_found_fault_shape(server, account):
     ("<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]>" + ENVELOPE % "<svc:GetContact>"
      "<svc:Id>&a;</svc:Id></svc:GetContact>", "DOCTYPE"),
     ("", "empty"),
-    ("<notsoap/>", "SOAP 1.2 Envelope"),
+    ("<notsoap/>", "not a SOAP Envelope"),
 ])
-def test_bad_requests_get_sender_faults(server, account, body, expected):
-    fault = sender(post(server, account, body))
+@pytest.mark.parametrize("version", [SOAP12, SOAP11])
+def test_bad_requests_get_sender_faults(server, account, body, expected, version):
+    """In SOAP 1.1 (a client's Content-Type and SOAPAction, and its envelope where
+    there is one) the same refusals come as Client faults."""
+    headers = SOAP_HEADERS
+    if version == SOAP11:
+        body, headers = body.replace(SOAP12, SOAP11), SOAP11_HEADERS
+    fault = sender(post(server, account, body, headers=headers), version)
     assert fault["fault_code"] == "BAD_REQUEST"
     assert expected in fault["reason"]
 
 
-def test_soap11_envelope_gets_version_mismatch(server, account):
-    body = ('<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
-            '<svc:GetContact xmlns:svc="http://api.callfire.com/service/xsd"><svc:Id>1</svc:Id>'
-            '</svc:GetContact></soap:Body></soap:Envelope>')
-    response = post(server, account, body, headers={"Content-Type": "text/xml"})
-    assert response.status_code == 500
-    assert soap_fault(response)["code"] == "{%s}VersionMismatch" % SOAP12
+QUERY_LISTS = "<svc:QueryContactLists/>"
 
 
-def test_operations_not_built_yet_answer_not_implemented(server, account):
-    response = post(server, account, ENVELOPE % "<svc:GetText><svc:Id>1</svc:Id>"
-                    "</svc:GetText>", svc="text")
+@pytest.mark.parametrize("headers", [
+    {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '"http://api.callfire.com/'
+     'service/wsdl/ContactServicePortType/QueryContactLists"'},      # PHP, suds: quoted
+    {"Content-Type": "text/xml; charset=utf-8",
+     "SOAPAction": "http://api.callfire.com/service/wsdl/ContactServicePortType/"
+                   "QueryContactLists"},                                # unquoted
+    {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'},  # empty
+    {"Content-Type": "text/xml"},                                      # none
+    {"Content-Type": "application/soap+xml; charset=utf-8"},           # SOAP 1.2's type
+])
+def test_soap11_requests_are_answered_in_soap11(server, account, headers):
+    """Dispatched exactly as SOAP 1.2 is (by the Body's element), and answered with
+    the same Body in a SOAP 1.1 Envelope, as text/xml."""
+    contacts = bind(served_client(server, account), server, "Contact")
+    contacts.CreateContactList(Name="one",
+                               ContactSource={"Numbers": {"_value_1": ["13105551212"]}})
+    answer11 = post(server, account, ENVELOPE11 % QUERY_LISTS, headers=headers)
+    answer12 = post(server, account, ENVELOPE % QUERY_LISTS)
+    assert answer11.status_code == 200, answer11.text
+    assert answer11.headers["Content-Type"] == "text/xml; charset=utf-8"
+    envelope11, envelope12 = (etree.fromstring(a.content) for a in (answer11, answer12))
+    assert envelope11.tag == "{%s}Envelope" % SOAP11
+    (body11,), (body12,) = envelope11, envelope12
+    assert body11.tag == "{%s}Body" % SOAP11
+    assert [etree.tostring(e, method="c14n", exclusive=True) for e in body11] == \
+        [etree.tostring(e, method="c14n", exclusive=True) for e in body12]
+    assert b"<data:Name>one</data:Name>" in etree.tostring(body11)
+
+
+@pytest.mark.parametrize("version", [SOAP12, SOAP11])
+def test_faults_in_each_version_carry_the_same_service_fault_info(server, account, version):
+    envelope, headers = (ENVELOPE, SOAP_HEADERS) if version == SOAP12 \
+        else (ENVELOPE11, SOAP11_HEADERS)
+    response = post(server, account, envelope % "<svc:GetContact><svc:Id>777</svc:Id>"
+                    "</svc:GetContact>", headers=headers)
+    fault = sender(response, version)
+    assert fault["fault_code"] == "NOT_FOUND" and "777" in fault["message"]
+    assert fault["reason"] == fault["message"]
+    detail = etree.fromstring(response.content).findtext(
+        ".//{%s}ServiceFaultInfo/{%s}Detail" % (NS_SVC, NS_SVC))
+    assert detail == "id=777"
+
+
+def test_soap11_fault_code_uses_the_envelope_prefix(server, account):
+    response = post(server, account, ENVELOPE11 % "<svc:GetContact><svc:Id>777</svc:Id>"
+                    "</svc:GetContact>", headers=SOAP11_HEADERS)
+    envelope = etree.fromstring(response.content)
+    code = envelope.findtext("{%(s)s}Body/{%(s)s}Fault/faultcode" % {"s": SOAP11})
+    prefix, _, local = code.partition(":")
+    assert envelope.nsmap[prefix] == SOAP11 and local == "Client"
+
+
+@pytest.mark.parametrize("namespace", ["urn:not-soap", "http://www.w3.org/2001/12/soap-envelope"])
+def test_an_envelope_of_neither_version_gets_version_mismatch(server, account, namespace):
+    response = post(server, account, ENVELOPE.replace(SOAP12, namespace) % QUERY_LISTS)
     assert response.status_code == 500
     fault = soap_fault(response)
-    assert (fault["code"], fault["fault_code"]) == ("{%s}Receiver" % SOAP12, "NOT_IMPLEMENTED")
+    assert (fault["code"], fault["fault_code"]) == ("{%s}VersionMismatch" % SOAP12,
+                                                    "BAD_REQUEST")
+
+
+@pytest.mark.parametrize("version", [SOAP12, SOAP11])
+def test_operations_not_built_yet_answer_not_implemented(server, account, version):
+    envelope, headers = (ENVELOPE, SOAP_HEADERS) if version == SOAP12 \
+        else (ENVELOPE11, SOAP11_HEADERS)
+    response = post(server, account, envelope % "<svc:GetText><svc:Id>1</svc:Id>"
+                    "</svc:GetText>", svc="text", headers=headers)
+    assert response.status_code == 500
+    fault = soap_fault(response)
+    receiver = "Receiver" if version == SOAP12 else "Server"
+    assert (fault["code"], fault["fault_code"]) == ("{%s}%s" % (version, receiver),
+                                                    "NOT_IMPLEMENTED")
 
 
 def test_rejected_request_changes_nothing(server, account):

@@ -24,8 +24,9 @@ from callfire_soap.app import create_app
 from callfire_soap.services import IMPLEMENTATIONS
 from callfire_soap.soap.models import PORTS
 from callfire_soap.store.contacts import PHONE_FIELDS, STANDARD_FIELDS
-from conftest import (ENVELOPE, NS_DATA, SOAP12, SOAP_HEADERS, account_rows, bind, fault_code,
-                      new_account, post, sender, served_client, soap_fault, start_server)
+from conftest import (ENVELOPE, ENVELOPE11, NS_DATA, SOAP11, SOAP11_HEADERS, SOAP12,
+                      SOAP_HEADERS, account_rows, bind, fault_code, new_account, post, sender,
+                      served_client, soap_fault, start_server)
 
 QUERY_LISTS = ENVELOPE % "<svc:QueryContactLists/>"
 
@@ -174,10 +175,10 @@ def test_too_many_nodes_are_refused_in_bounded_memory(tmp_path, huge):
         assert grown < 100 * 2 ** 20, "the worker grew by %d MB" % (grown >> 20)
 
 
-def _too_large(response_status: int, body: bytes) -> None:
+def _too_large(response_status: int, body: bytes, code: bytes = b"env:Sender") -> None:
     assert response_status == 413
     assert b"the request body is larger than 20000 bytes" in body
-    assert b"env:Sender" in body
+    assert code in body
 
 
 def test_body_over_the_limit_is_refused_unread(strict):
@@ -204,6 +205,12 @@ def test_body_over_the_limit_is_refused_unread(strict):
                              auth=(account.login, account.password))
     _too_large(response.status_code, response.content)
 
+    # A SOAP 1.1 client's headers: the refusal comes in SOAP 1.1.
+    response = requests.post(strict.endpoint("contact"), data=b"<!--" + b"x" * 20000,
+                             headers=SOAP11_HEADERS, auth=(account.login, account.password))
+    _too_large(response.status_code, response.content, b"<faultcode>soap:Client</faultcode>")
+    assert soap_fault(response)["version"] == SOAP11
+
 
 def test_a_100000_row_csv_import_fits_the_default_limits(server, account):
     """libxml2 refuses a text node over 10 MB by default; this File is 12 MB in base64."""
@@ -223,13 +230,22 @@ def test_a_100000_row_csv_import_fits_the_default_limits(server, account):
 @pytest.mark.parametrize("content_type", [
     None, "text/plain", "application/json", "application/x-www-form-urlencoded",
     "application/soap+xml; charset=iso-8859-1", "text/xml; charset=utf-16", "soap+xml"])
-def test_other_content_types_get_415_with_a_soap_fault(server, account, content_type):
+@pytest.mark.parametrize("soap_action", [None, '""'])
+def test_other_content_types_get_415_with_a_soap_fault(server, account, content_type,
+                                                       soap_action):
+    """In the SOAP version the headers announce: SOAP 1.1 for text/xml or a
+    SOAPAction header, SOAP 1.2 otherwise."""
     headers = {} if content_type is None else {"Content-Type": content_type}
+    if soap_action is not None:
+        headers["SOAPAction"] = soap_action
     response = post(server, account, QUERY_LISTS, headers=headers)
     assert response.status_code == 415
-    assert response.headers["Content-Type"].startswith("application/soap+xml")
     fault = soap_fault(response)
-    assert fault["code"] == "{%s}Sender" % SOAP12
+    media_type = (content_type or "").partition(";")[0].lower()
+    soap11 = media_type == "text/xml" or (soap_action is not None
+                                          and media_type != "application/soap+xml")
+    version = SOAP11 if soap11 else SOAP12
+    assert fault["code"] == "{%s}%s" % (version, "Client" if soap11 else "Sender")
     assert fault["fault_code"] == "BAD_REQUEST"
     assert "Content-Type must be application/soap+xml" in fault["reason"]
 
@@ -274,30 +290,30 @@ def test_a_content_length_that_is_no_number_gets_a_sender_fault(tmp_path, length
         "HTTP_AUTHORIZATION": "Basic " + base64.b64encode(b"login:password").decode(),
         "REMOTE_ADDR": "127.0.0.1", "wsgi.input": io.BytesIO(QUERY_LISTS.encode()),
     }, lambda status, headers, exc_info=None: seen.update(status=status)))
-    assert seen["status"].startswith("400")
+    assert seen["status"].startswith("500")
     assert b"is not a number of bytes" in body and b"env:Sender" in body
 
 
 @pytest.mark.parametrize("request_body, status", [
-    ("<svc:GetContact><svc:Id>18446744073709551616</svc:Id></svc:GetContact>", 400),
-    ("<svc:GetContact><svc:Id>-9223372036854775808</svc:Id></svc:GetContact>", 400),
-    ("<svc:QueryContacts><svc:MaxResults>-1</svc:MaxResults></svc:QueryContacts>", 400),
+    ("<svc:GetContact><svc:Id>18446744073709551616</svc:Id></svc:GetContact>", 500),
+    ("<svc:GetContact><svc:Id>-9223372036854775808</svc:Id></svc:GetContact>", 500),
+    ("<svc:QueryContacts><svc:MaxResults>-1</svc:MaxResults></svc:QueryContacts>", 500),
     ("<svc:QueryContacts><svc:MaxResults>9223372036854775807</svc:MaxResults>"
      "</svc:QueryContacts>", 200),
-    ("<svc:QueryContacts><svc:FirstResult>-1</svc:FirstResult></svc:QueryContacts>", 400),
+    ("<svc:QueryContacts><svc:FirstResult>-1</svc:FirstResult></svc:QueryContacts>", 500),
     ("<svc:QueryContacts><svc:FirstResult>9223372036854775807</svc:FirstResult>"
      "</svc:QueryContacts>", 200),
     ("<svc:QueryContactLists><svc:MaxResults>99999999999999999999</svc:MaxResults>"
-     "</svc:QueryContactLists>", 400),
+     "</svc:QueryContactLists>", 500),
     ("<svc:GetContactHistory><svc:ContactId>1</svc:ContactId><svc:MaxResults>-5"
-     "</svc:MaxResults></svc:GetContactHistory>", 400),
-    ("<svc:QueryDncNumbers><svc:FirstResult>-1</svc:FirstResult></svc:QueryDncNumbers>", 400),
+     "</svc:MaxResults></svc:GetContactHistory>", 500),
+    ("<svc:QueryDncNumbers><svc:FirstResult>-1</svc:FirstResult></svc:QueryDncNumbers>", 500),
     ("<svc:QueryDncLists><svc:CampaignId>-9223372036854775809</svc:CampaignId>"
-     "</svc:QueryDncLists>", 400),
+     "</svc:QueryDncLists>", 500),
 ])
 def test_numbers_out_of_range(server, account, request_body, status):
     response = post(server, account, ENVELOPE % request_body)
-    if status == 400:
+    if status == 500:
         sender(response)
     else:
         assert response.status_code == 200, response.text
@@ -470,7 +486,7 @@ def test_credentials_never_reach_the_log_or_a_fault(unlimited_logins):
         requests.post(server.endpoint("contact"), data=QUERY_LISTS, headers=dict(
             SOAP_HEADERS, Authorization="Basic " + secrets[3])),
     ]
-    assert [a.status_code for a in answers] == [400, 400, 401, 401, 401]
+    assert [a.status_code for a in answers] == [500, 500, 401, 401, 401]
     deadline = time.monotonic() + 10
     while server.log_path.read_text().count("POST /api/1.1/soap12/contact") < 5:
         assert time.monotonic() < deadline, "the requests were not logged"

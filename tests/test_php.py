@@ -1,5 +1,7 @@
 """The PHP interop suite: real PHP SoapClient scripts in tests/php/, run against
-the server in the two WSDL setups legacy integrations have.
+the server in the two WSDL setups legacy integrations have, each with
+``soap_version => SOAP_1_2`` and with soap_version left out, as many public
+integrations do (PHP then sends SOAP 1.1 to the soap12 ports).
 
 Set CALLFIRE_SOAP_RECORD=1 to refresh tests/php/captured/ with the request XML
 PHP sends, and the clock steps it takes (see tests/test_php_captured.py, which
@@ -34,6 +36,8 @@ SCRIPTS = {"broadcast_service.php": "broadcast", "contact_service.php": "contact
 REFERENCE_SCRIPTS = ["auth.php", "broadcast_service.php", "contact_service.php"]
 # recorded in this order, each with an account of its own, as the replay runs them
 RECORDED_SCRIPTS = sorted(["broadcast_service.php", "contact_service.php", "dnc.php"])
+# soap_version => SOAP_1_2, or left out (SOAP 1.1)
+SOAP_VERSIONS = ["1.2", "1.1"]
 
 
 def php_available() -> bool:
@@ -49,12 +53,13 @@ pytestmark = pytest.mark.skipif(not php_available(),
 
 
 def run_php(script: str, server, account, wsdl: str, location: str = "",
-            capture: Path | None = None) -> None:
+            capture: Path | None = None, soap_version: str = "1.2") -> None:
     if script == "broadcast_service.php":
         assert server.store.clock.speed() == 0, "its server must run with --sim-speed 0"
     env = dict(os.environ, CALLFIRE_WSDL=wsdl, CALLFIRE_LOCATION=location,
                CALLFIRE_LOGIN=account.login, CALLFIRE_PASSWORD=account.password,
                CALLFIRE_CAPTURE=str(capture or ""), CALLFIRE_SCRIPT=Path(script).stem,
+               CALLFIRE_SOAP_VERSION="1.2" if soap_version == "1.2" else "",
                CALLFIRE_PYTHON=sys.executable, CALLFIRE_DB=str(server.db_path))
     run = subprocess.run(["php", str(PHP_DIR / script)], env=env, capture_output=True,
                          text=True, timeout=120)
@@ -62,17 +67,19 @@ def run_php(script: str, server, account, wsdl: str, location: str = "",
     assert "checks passed" in run.stdout
 
 
+@pytest.mark.parametrize("soap_version", SOAP_VERSIONS)
 @pytest.mark.parametrize("script", sorted(SCRIPTS))
-def test_php_with_served_wsdl(script, server):
-    run_php(script, server, new_account(server), server.wsdl_url)
+def test_php_with_served_wsdl(script, soap_version, server):
+    run_php(script, server, new_account(server), server.wsdl_url, soap_version=soap_version)
 
 
+@pytest.mark.parametrize("soap_version", SOAP_VERSIONS)
 @pytest.mark.parametrize("script", REFERENCE_SCRIPTS)
-def test_php_with_reference_wsdl_and_location(script, server):
+def test_php_with_reference_wsdl_and_location(script, soap_version, server):
     if not (REFERENCE_DIR / ENTRY).exists():
         pytest.skip("needs ../shared/reference/callfire-api-1.1 beside the project")
     run_php(script, server, new_account(server), str(REFERENCE_DIR / ENTRY),
-            location=server.endpoint(SCRIPTS[script]))
+            location=server.endpoint(SCRIPTS[script]), soap_version=soap_version)
 
 
 def test_php_requests_are_recorded_and_valid(tmp_path):

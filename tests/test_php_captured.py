@@ -49,7 +49,7 @@ def test_captured_php_requests_replay(tmp_path):
             if expected == "ok":
                 assert response.status_code == 200, (path.name, response.text)
             else:
-                assert response.status_code == 400, (path.name, response.text)
+                assert response.status_code == 500, (path.name, response.text)
                 code = etree.fromstring(response.content).findtext(
                     ".//{%s}ServiceFaultInfo/{%s}FaultCode" % (NS_SVC, NS_SVC))
                 assert code == expected, (path.name, response.text)

@@ -4,16 +4,17 @@
 request; measured on GetContact, that machinery was about 40% of the time.
 This transport does only what a request needs: the port's protocol reads the
 request into the operation's Spyne model, the port's application runs the
-operation, and the protocol writes the answer or the fault.
+operation, and the protocol writes the answer or the fault, in the request's
+SOAP version.
 """
 from __future__ import annotations
 
 from spyne.model.fault import Fault
 from spyne.server import ServerBase
 
-from . import faults
+from . import envelope, faults
 from .application import CallFireApplication
-from .protocol import fault_document
+from .envelope import SoapVersion
 
 
 class SoapEndpoint(ServerBase):
@@ -23,12 +24,18 @@ class SoapEndpoint(ServerBase):
         super().__init__(app)
         self.protocol = app.in_protocol
 
-    def handle(self, body: bytes, account_id: int) -> tuple[str, bytes]:
-        """The HTTP status and the SOAP 1.2 document answering ``body``."""
+    def handle(self, body: bytes, account_id: int,
+               announced: SoapVersion) -> tuple[str, SoapVersion, bytes]:
+        """The HTTP status, SOAP version and document answering ``body``; until its
+        envelope is read, the version is the one its headers ``announced``."""
+        version = announced
         try:
-            descriptor, request = self.protocol.read_request(body)
+            root = self.protocol.parse(body)
+            version = envelope.version_of(root)
+            descriptor, request = self.protocol.read_request(root, version)
             result = self.app.run(descriptor, account_id, request)
-            return "200 OK", self.protocol.response_document(descriptor, result)
+            return "200 OK", version, self.protocol.response_document(descriptor, result,
+                                                                      version)
         except Fault as fault:
             fault = faults.from_fault(fault)
-            return fault.http_status, fault_document(fault)
+            return fault.http_status, version, envelope.fault_document(fault, version)

@@ -1,8 +1,9 @@
-"""Every error a client sees, mapped to a SOAP 1.2 fault in one place.
+"""Every error a client sees, mapped to a SOAP fault in one place.
 
 A fault carries the SOAP Code (``Sender`` for the client's mistakes,
-``Receiver`` for ours, ``VersionMismatch`` for a SOAP 1.1 envelope) and the
-CallFire ``ServiceFaultInfo`` detail: FaultCode, Message, Detail.
+``Receiver`` for ours, ``VersionMismatch`` for an envelope of no SOAP version;
+``soap.envelope`` names them as each version does) and the CallFire
+``ServiceFaultInfo`` detail: FaultCode, Message, Detail.
 """
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from ..store.errors import CallFireError, InvalidRequest, NotFound
 
 SENDER, RECEIVER, VERSION_MISMATCH = "Sender", "Receiver", "VersionMismatch"
 
-# The SOAP 1.2 HTTP binding: Sender faults are 400, everything else 500; a body
-# refused unread gets the HTTP status that says why (413, 415).
-HTTP_STATUS = {SENDER: "400 Bad Request"}
+# Every fault is HTTP 500, in both SOAP versions: the status the Java SOAP stacks
+# of CallFire's time answered with, and the only one WCF and suds read a fault
+# from (SOAP 1.2's HTTP binding would give Sender faults 400).  A body refused
+# unread gets the HTTP status that says why (413, 415).
 HTTP_STATUS_DEFAULT = "500 Internal Server Error"
 
 
@@ -30,7 +32,7 @@ class ServiceFault(Fault):
         self.message = message
         self.fault_detail = detail
         self.soap_code = soap_code
-        self.http_status = http_status or HTTP_STATUS.get(soap_code, HTTP_STATUS_DEFAULT)
+        self.http_status = http_status or HTTP_STATUS_DEFAULT
 
 
 def bad_request(message: str, detail: str | None = None) -> ServiceFault:
@@ -44,8 +46,9 @@ def too_large(max_body: int) -> ServiceFault:
 
 def unsupported_media_type(content_type: str) -> ServiceFault:
     # 415 is the SOAP 1.2 HTTP binding's own answer to a Content-Type it cannot take.
-    return ServiceFault("BAD_REQUEST", "Content-Type must be application/soap+xml in UTF-8 "
-                        "(text/xml is accepted from older clients), got %r" % content_type[:100],
+    return ServiceFault("BAD_REQUEST", "Content-Type must be application/soap+xml "
+                        "(SOAP 1.2) or text/xml (SOAP 1.1), in UTF-8, got %r"
+                        % content_type[:100],
                         http_status="415 Unsupported Media Type")
 
 
@@ -62,8 +65,9 @@ def unwritable_response() -> ServiceFault:
 
 
 def version_mismatch() -> ServiceFault:
-    return ServiceFault("BAD_REQUEST", "this endpoint speaks SOAP 1.2 "
-                        "(envelope namespace http://www.w3.org/2003/05/soap-envelope)",
+    return ServiceFault("BAD_REQUEST", "this endpoint speaks SOAP 1.2 (envelope namespace "
+                        "http://www.w3.org/2003/05/soap-envelope) and SOAP 1.1 "
+                        "(http://schemas.xmlsoap.org/soap/envelope/)",
                         soap_code=VERSION_MISMATCH)
 
 

@@ -5,10 +5,10 @@ requests are validated against the *served* XSD (Spyne's own validator ends
 in plain-text 500s and knows nothing of ``ref=`` namespaces); models are read
 and written by ``soap.codec`` (``ref=`` namespaces, ``anyAttribute`` extras,
 ``xs:list`` values, schema defaults); empty output messages give an empty
-``Body``; faults are SOAP 1.2 with CallFire's ``ServiceFaultInfo`` detail;
-unparsable bodies and SOAP 1.1 envelopes get faults instead of exceptions; a
-response that cannot be written is a Receiver fault, not a 200.
-``soap.endpoint`` calls ``read_request`` and ``response_document``.
+``Body``; answers and faults go in the request's SOAP version (``soap.envelope``);
+unparsable bodies get faults instead of exceptions; a response that cannot be
+written is a Receiver fault, not a 200.  ``soap.endpoint`` calls ``parse``,
+``read_request`` and ``response_document``.
 """
 from __future__ import annotations
 
@@ -16,45 +16,18 @@ import logging
 from functools import lru_cache
 
 from lxml import etree
-from spyne.const.xml import NS_SOAP11_ENV, NS_SOAP12_ENV, NS_XML
 from spyne.model.complex import ComplexModelBase, XmlAttribute, XmlData
 from spyne.protocol.soap import Soap12
 
 from ..limits import Limits
 from . import faults
 from .codec import Codec
-from .models import NS_DATA, NS_SVC
+from .envelope import SoapVersion, serialize
+from .envelope import new as new_envelope
 from .parser import parse
 from .schema import SpaceList
 
-ENV = "{%s}" % NS_SOAP12_ENV
-SVC = "{%s}" % NS_SVC
-RESPONSE_NSMAP = {"env": NS_SOAP12_ENV, "svc": NS_SVC, "data": NS_DATA}
-
 log = logging.getLogger(__name__)
-
-
-def write_fault(parent: etree._Element, fault: faults.ServiceFault) -> None:
-    """``env:Fault`` with CallFire's ``ServiceFaultInfo`` detail, appended to ``parent``."""
-    element = etree.SubElement(parent, ENV + "Fault")
-    code = etree.SubElement(element, ENV + "Code")
-    etree.SubElement(code, ENV + "Value").text = "env:" + fault.soap_code
-    reason = etree.SubElement(element, ENV + "Reason")
-    text = etree.SubElement(reason, ENV + "Text", {"{%s}lang" % NS_XML: "en"})
-    text.text = fault.message
-    detail = etree.SubElement(element, ENV + "Detail")
-    info = etree.SubElement(detail, SVC + "ServiceFaultInfo")
-    etree.SubElement(info, SVC + "FaultCode").text = fault.fault_code
-    etree.SubElement(info, SVC + "Message").text = fault.message
-    if fault.fault_detail:
-        etree.SubElement(info, SVC + "Detail").text = fault.fault_detail
-
-
-def fault_document(fault: faults.ServiceFault) -> bytes:
-    """A whole fault envelope."""
-    envelope = etree.Element(ENV + "Envelope", nsmap=RESPONSE_NSMAP)
-    write_fault(etree.SubElement(envelope, ENV + "Body"), fault)
-    return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
 
 
 def _lenient(element, cls) -> None:
@@ -116,15 +89,16 @@ class CallFireSoap12(Soap12):
 
     # -- reading the request ------------------------------------------------
 
-    def read_request(self, body: bytes) -> tuple[object, object]:
-        """The operation a request body asks for (its Spyne descriptor), and its
+    def parse(self, body: bytes) -> etree._Element:
+        """The request body's root element, within the limits; a BAD_REQUEST fault
+        otherwise."""
+        return parse(body, self.limits.max_depth, self.limits.max_nodes)
+
+    def read_request(self, envelope: etree._Element,
+                     version: SoapVersion) -> tuple[object, object]:
+        """The operation a request envelope asks for (its Spyne descriptor), and its
         input read into the operation's model; a BAD_REQUEST fault otherwise."""
-        envelope = parse(body, self.limits.max_depth, self.limits.max_nodes)
-        if envelope.tag == "{%s}Envelope" % NS_SOAP11_ENV:
-            raise faults.version_mismatch()
-        if envelope.tag != "{%s}Envelope" % NS_SOAP12_ENV:
-            raise faults.bad_request("the document is not a SOAP 1.2 Envelope")
-        body_element = envelope.find("{%s}Body" % NS_SOAP12_ENV)
+        body_element = envelope.find(version.tag("Body"))
         if body_element is None:
             raise faults.bad_request("the SOAP Envelope has no Body")
         entries = [child for child in body_element if isinstance(child.tag, str)]
@@ -155,11 +129,10 @@ class CallFireSoap12(Soap12):
 
     # -- writing the response -----------------------------------------------
 
-    def response_document(self, descriptor, result) -> bytes:
-        """The answer: the output element, or an empty Body where the WSDL's
-        output message is empty."""
-        envelope = etree.Element(ENV + "Envelope", nsmap=RESPONSE_NSMAP)
-        body = etree.SubElement(envelope, ENV + "Body")
+    def response_document(self, descriptor, result, version: SoapVersion) -> bytes:
+        """The answer in ``version``'s envelope: the output element, or an empty
+        Body where the WSDL's output message is empty."""
+        envelope, body = new_envelope(version)
         if not descriptor.udd["empty_output"]:
             cls = descriptor.out_message
             try:
@@ -169,4 +142,4 @@ class CallFireSoap12(Soap12):
                 log.exception("%s: the response could not be written",
                               descriptor.udd["operation"].name)
                 raise faults.unwritable_response()
-        return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
+        return serialize(envelope)

@@ -7,6 +7,8 @@
 //   CALLFIRE_WSDL      the WSDL to load: the served URL or the reference file
 //   CALLFIRE_LOCATION  endpoint to post to ('' = the WSDL's own address)
 //   CALLFIRE_LOGIN, CALLFIRE_PASSWORD
+//   CALLFIRE_SOAP_VERSION  '1.2' passes soap_version => SOAP_1_2; '' leaves it out, as
+//                      many public integrations do, and PHP then speaks SOAP 1.1
 //   CALLFIRE_CAPTURE   directory to record request XML into ('' = don't)
 
 ini_set('soap.wsdl_cache_enabled', '0');
@@ -21,15 +23,21 @@ function env_or_die($name) {
     return $value;
 }
 
+function soap12() {
+    return env_or_die('CALLFIRE_SOAP_VERSION') === '1.2';
+}
+
 function callfire_client($login = null, $password = null) {
     $options = array(
-        'soap_version' => SOAP_1_2,
         'login'        => $login === null ? env_or_die('CALLFIRE_LOGIN') : $login,
         'password'     => $password === null ? env_or_die('CALLFIRE_PASSWORD') : $password,
         'exceptions'   => true,
         'trace'        => true,
         'cache_wsdl'   => WSDL_CACHE_NONE,
     );
+    if (soap12()) {
+        $options['soap_version'] = SOAP_1_2;
+    }
     $location = getenv('CALLFIRE_LOCATION');
     if ($location) {
         $options['location'] = $location;
@@ -59,7 +67,19 @@ function call($client, $method, $args, $label) {
         return $client->$method($args);
     } finally {
         record($client, $method, "ok-$label");
+        check_version($client, $method);
     }
+}
+
+// The request went in the SOAP version the client was built for, and so came the answer.
+function check_version($client, $method) {
+    $envelope = soap12() ? 'http://www.w3.org/2003/05/soap-envelope'
+                         : 'http://schemas.xmlsoap.org/soap/envelope/';
+    $type = soap12() ? 'application/soap+xml; charset=utf-8' : 'text/xml; charset=utf-8';
+    check(strpos((string) $client->__getLastRequest(), $envelope) !== false,
+          "$method request is in the SOAP envelope namespace $envelope");
+    check(stripos((string) $client->__getLastResponseHeaders(), "Content-Type: $type") !== false,
+          "$method answer is $type");
 }
 
 // Call $method expecting a SoapFault with CallFire FaultCode $code; returns the fault.
@@ -69,10 +89,11 @@ function expect_fault($client, $method, $args, $code, $label) {
         $client->$method($args);
     } catch (SoapFault $fault) {
         record($client, $method, "$code-$label");
+        check_version($client, $method);
         check(isset($fault->detail->ServiceFaultInfo->FaultCode),
               "$method fault has a ServiceFaultInfo detail: " . $fault->getMessage());
         same($code, $fault->detail->ServiceFaultInfo->FaultCode, "$method FaultCode");
-        same('env:Sender', $fault->faultcode, "$method faultcode");
+        same(soap12() ? 'env:Sender' : 'soap:Client', $fault->faultcode, "$method faultcode");
         return $fault;
     }
     record($client, $method, "$code-$label");
