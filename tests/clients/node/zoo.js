@@ -67,7 +67,8 @@ async function main() {
       return 'no fault';
     } catch (error) {
       if (!error.root) throw error;
-      return error.root.Envelope.Body.Fault.Detail.ServiceFaultInfo.FaultCode;
+      const fault = error.root.Envelope.Body.Fault;  // SOAP 1.1 'detail', 1.2 'Detail'
+      return (fault.detail || fault.Detail).ServiceFaultInfo.FaultCode;
     }
   });
   await step('list_from_ids', async () => {
