@@ -156,14 +156,24 @@ def other_account(server) -> Account:
     return new_account(server)
 
 
+def assert_unique_ids(answer: etree._Element) -> None:
+    """No two different elements of one answer share an ``id`` attribute: Perl's
+    SOAP::Lite reads such elements as one multi-referenced object."""
+    ids = [element.get("id") for element in answer.iter() if element.get("id") is not None]
+    assert len(ids) == len(set(ids)), "elements sharing an id: %s" % sorted(
+        i for i in set(ids) if ids.count(i) > 1)
+
+
 class ResponsesMatchServedSchema(Plugin):
-    """Fails a test when the server answers with XML the served XSD does not allow."""
+    """Fails a test when the server answers with XML the served XSD does not allow,
+    or with two elements sharing an id."""
 
     def ingress(self, envelope, http_headers, operation):
         body = envelope.find("{%s}Body" % SOAP12)
         for element in body:
             if element.tag != "{%s}Fault" % SOAP12:
                 SERVED_XSD.assertValid(element)
+                assert_unique_ids(element)
         return envelope, http_headers
 
 

@@ -4,7 +4,7 @@ Requests are drawn from the served schema itself, so each operation gets
 well-typed requests that reach its code, as well as ill-typed, hostile and
 byte-mangled ones.  Every answer must be a well-formed SOAP envelope (1.2, or
 1.1 where the request was) with the right HTTP status: a response the served XSD
-allows, a Sender fault, a VersionMismatch
+allows with no two elements sharing an id, a Sender fault, a VersionMismatch
 fault or NOT_IMPLEMENTED; never an internal error.  The
 server must stay up, log no traceback, leave the account's data as it was
 when it refuses a request, and never touch another account's.
@@ -34,7 +34,7 @@ from callfire_soap.soap.models import PORTS, SCHEMA
 from callfire_soap.soap.schema import SpaceList
 from callfire_soap.store.contacts import STANDARD_FIELDS
 from conftest import (CONTENT_TYPES, ENVELOPE, NS_SVC, SERVED_XSD, SOAP11, SOAP12, SOAP_HEADERS,
-                      account_rows, bind, new_account, served_client,
+                      account_rows, assert_unique_ids, bind, new_account, served_client,
                       start_server)
 
 EXAMPLES = int(os.environ.get("CALLFIRE_SOAP_FUZZ_EXAMPLES", "1000"))
@@ -222,6 +222,7 @@ def soap_answer(response: requests.Response) -> etree._Element | None:
         assert not faults
         for child in body:
             SERVED_XSD.assertValid(child)
+            assert_unique_ids(child)
         return None
     (fault,) = faults
     code = fault.findtext("{%(e)s}Code/{%(e)s}Value" % {"e": SOAP12} if version == SOAP12

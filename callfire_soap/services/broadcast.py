@@ -87,7 +87,8 @@ def broadcast_to_soap(broadcast: Broadcast):
     config = broadcast.config
     window, retry = config.window, config.retry
     soap_config = config_cls(
-        id=broadcast.id, Created=moment(broadcast.created), FromNumber=config.from_number,
+        id=broadcast.config_id, Created=moment(broadcast.created),
+        FromNumber=config.from_number,
         LocalTimeZoneRestriction=None if window is None else fields[
             "LocalTimeZoneRestriction"](BeginTime=window.begin, EndTime=window.end),
         RetryConfig=None if retry is None else fields["RetryConfig"](

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from . import phone
+from . import ids, phone
 from .broadcasts import Broadcast
 from .contacts import PHONE_FIELDS, Contact, Contacts, Page, page_bounds
 from .errors import InvalidRequest, NotFound
@@ -88,7 +88,7 @@ class ContactBatches:
             raise InvalidRequest("CreateContactBatch needs ToNumber elements or a "
                                  "ContactListId", detail="ToNumber")
         batch_id = self.db["contact_batches"].insert({
-            "account_id": self.account_id, "broadcast_id": broadcast.id, "name": name,
+            "id": ids.take(self.db), "account_id": self.account_id, "broadcast_id": broadcast.id, "name": name,
             "status": "ACTIVE", "enabled": 1, "created": now}).last_pk
         seen: set[str] = set()
         if scrub_duplicates:
@@ -109,10 +109,12 @@ class ContactBatches:
             rows.append((self.account_id, broadcast.id, batch_id, target.contact_id,
                          json.dumps(target.numbers or [number]), number,
                          json.dumps(target.attributes), zone_of(number), state, now, now, now))
+        first = ids.take(self.db, len(rows))
         self.db.conn.executemany(
-            "INSERT INTO actions (account_id, broadcast_id, batch_id, contact_id, numbers, "
+            "INSERT INTO actions (id, account_id, broadcast_id, batch_id, contact_id, numbers, "
             "to_number, to_attributes, zone, state, held, attempts, ready_at, created, "
-            "modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)", rows)
+            "modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)",
+            ((first + i, *row) for i, row in enumerate(rows)))
         return batch_id
 
     def _from_numbers(self, to_numbers: list[ToNumber]) -> list[_Target]:

@@ -22,7 +22,7 @@ from typing import Iterable
 from lxml import etree
 from sqlite_utils import Database
 
-from . import phone
+from . import ids, phone
 from .contacts import Page, page_bounds
 from .errors import InvalidRequest, NotFound
 from .outcomes import DIALPLAN_PARSER
@@ -80,6 +80,7 @@ class Broadcast:
     created: int | None = None
     last_modified: int | None = None
     max_active: int = DEFAULT_MAX_ACTIVE
+    config_id: int | None = None   # the config's own id (store/ids.py)
 
     @property
     def is_call(self) -> bool:
@@ -192,10 +193,10 @@ class Broadcasts:
     def _select(self, where: str, params: list, limit: int, offset: int) -> list[Broadcast]:
         return [Broadcast(id=row[0], name=row[1], type=row[2], status=row[3],
                           config=_config_from_json(row[4]), max_active=row[5],
-                          created=row[6], last_modified=row[7])
+                          created=row[6], last_modified=row[7], config_id=row[8])
                 for row in self.db.execute(
                     "SELECT id, name, type, status, config, max_active, created, "
-                    "last_modified FROM broadcasts WHERE account_id = ? AND %s "
+                    "last_modified, config_id FROM broadcasts WHERE account_id = ? AND %s "
                     "ORDER BY id LIMIT ? OFFSET ?" % where,
                     [self.account_id, *params, limit, offset])]
 
@@ -216,8 +217,9 @@ class Broadcasts:
                 broadcast.type, config.type), detail="Type")
         _check_from_number(config)
         _check_settings(config, creating=True)
+        first = ids.take(self.db, 2)
         return self.db["broadcasts"].insert({
-            "account_id": self.account_id, "name": broadcast.name or DEFAULT_NAME,
+            "id": first, "config_id": first + 1, "account_id": self.account_id, "name": broadcast.name or DEFAULT_NAME,
             "type": config.type, "status": "STOPPED", "config": _config_json(config),
             "max_active": DEFAULT_MAX_ACTIVE, "created": now, "last_modified": now,
             "sim_until": now}).last_pk

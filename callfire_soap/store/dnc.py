@@ -15,7 +15,7 @@ from typing import Iterable, NamedTuple
 
 from sqlite_utils import Database
 
-from . import phone
+from . import ids, phone
 from .contacts import Page, page_bounds
 from .errors import InvalidRequest, NotFound
 
@@ -168,7 +168,8 @@ class DncLists:
         if numbers:
             _require_a_kind(call, text)
         list_id = self.db["dnc_lists"].insert({
-            "account_id": self.account_id, "name": name, "campaign_id": campaign_id}).last_pk
+            "id": ids.take(self.db), "account_id": self.account_id, "name": name,
+            "campaign_id": campaign_id}).last_pk
         self._set(list_id, numbers, call, text)
         return list_id
 
@@ -206,7 +207,8 @@ class DncLists:
                               [self.account_id]).fetchone()
         if row is not None:
             return row[0]
-        return self.db["dnc_lists"].insert({"account_id": self.account_id,
+        return self.db["dnc_lists"].insert({"id": ids.take(self.db),
+                                            "account_id": self.account_id,
                                             "name": DEFAULT_LIST_NAME, "is_default": 1}).last_pk
 
     def _set(self, list_id: int, numbers: list[str], call: bool, text: bool) -> None:

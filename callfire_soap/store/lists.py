@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from . import phone
+from . import ids, phone
 from .contacts import PHONE_FIELDS, Contacts, Page, id_json, now, page_bounds
 from .dnc import DncLists
 from .errors import NotFound
@@ -72,7 +72,7 @@ class ContactLists:
 
     def create(self, name: str, source: ContactSource, validate: bool = True) -> ImportReport:
         list_id = self.db["contact_lists"].insert({
-            "account_id": self.account_id, "name": name,
+            "id": ids.take(self.db), "account_id": self.account_id, "name": name,
             "created": now(), "status": "ACTIVE"}).last_pk
         return self._import(list_id, source, validate)
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from sqlite_utils import Database
 
+from . import ids
 from .contacts import Page, page_bounds
 from .errors import InvalidRequest, NotFound
 
@@ -83,7 +84,8 @@ class BroadcastSchedules:
     def create(self, broadcast_id: int, schedule: BroadcastSchedule) -> int:
         _check(schedule)
         return self.db["broadcast_schedules"].insert({
-            "account_id": self.account_id, "broadcast_id": broadcast_id,
+            "id": ids.take(self.db), "account_id": self.account_id,
+            "broadcast_id": broadcast_id,
             "start_time": schedule.start_time.isoformat(),
             "stop_time": schedule.stop_time.isoformat(), "time_zone": schedule.time_zone,
             "begin_date": schedule.begin_date and schedule.begin_date.isoformat(),

@@ -6,6 +6,8 @@ end; never edit one that has shipped.
 """
 from sqlite_utils import Database
 
+from . import ids
+
 
 def _v1_accounts_and_contacts(db: Database) -> None:
     # data_version goes up with every write call: remembered query results
@@ -159,7 +161,20 @@ def _v3_broadcasts(db: Database) -> None:
     db["broadcast_schedules"].create_index(["broadcast_id", "id"])
 
 
-MIGRATIONS = [_v1_accounts_and_contacts, _v2_do_not_contact, _v3_broadcasts]
+def _v4_one_id_space(db: Database) -> None:
+    # Every id handed out comes from one counter (store/ids.py), so no answer holds
+    # two objects with one id.  Ids clients already hold stay as they are.  A
+    # broadcast's config, which carried its broadcast's id, gets one of its own;
+    # call and text records, whose ids met their calls' and texts' in one answer
+    # (GetContactHistory) and are never asked for by id, move above every other id.
+    db.execute("ALTER TABLE broadcasts ADD COLUMN config_id INTEGER")
+    db.execute("UPDATE action_records SET id = id + ?", [ids.highest(db)])
+    db.execute("UPDATE broadcasts SET config_id = id + ?", [ids.highest(db)])
+    db.execute("CREATE TABLE id_space (last_id INTEGER NOT NULL)")
+    db.execute("INSERT INTO id_space (last_id) VALUES (?)", [ids.highest(db)])
+
+
+MIGRATIONS = [_v1_accounts_and_contacts, _v2_do_not_contact, _v3_broadcasts, _v4_one_id_space]
 
 
 def migrate(db: Database) -> int:

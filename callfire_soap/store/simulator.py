@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from . import outcomes
+from . import ids, outcomes
 from .broadcasts import Broadcast, Broadcasts, Window
 from .dnc import DncLists
 from .schedules import BroadcastSchedule, BroadcastSchedules
@@ -228,11 +228,12 @@ class Simulator:
                 retried.append((ended + 60 * retry.minutes_between, ended, action_id))
             else:
                 finished.append((outcome.result, ended, action_id))
+        first = ids.take(self.db, len(records)) if records else None
         self.db.conn.executemany(
-            "INSERT INTO action_records (action_id, account_id, broadcast_id, result, "
+            "INSERT INTO action_records (id, action_id, account_id, broadcast_id, result, "
             "originate_time, answer_time, finish_time, duration, billed_duration, "
-            "billed_amount, message, responses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            records)
+            "billed_amount, message, responses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ((first + i, *record) for i, record in enumerate(records)))
         self.db.conn.executemany(
             "UPDATE actions SET state = 'READY', ready_at = ?, finish_at = NULL, modified = ? "
             "WHERE id = ?", retried)
