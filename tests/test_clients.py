@@ -69,10 +69,7 @@ EXPECTED_FAILURES = {
        for setup in ("served", "served-preauthenticate", "reference")},
     **{("java-served", step): "wsimport refuses the served WSDL until issue-11's "
        "binding-fault fix (soap12:fault) is merged" for step in STEPS},
-    **{("perl", step): AUTOTYPING for step in STEPS
-       if step not in ("not_found_fault", "broadcast_config")},
-    ("perl", "broadcast_config"): AUTOTYPING + "; nor one id space (a config with an "
-                                  "id of its own)",
+    **{("perl", step): AUTOTYPING for step in STEPS if step != "not_found_fault"},
 }
 
 
