@@ -4,7 +4,8 @@ What plain ``Soap12`` gets wrong here (see the project's measured facts):
 requests are validated against the *served* XSD (Spyne's own validator ends
 in plain-text 500s and knows nothing of ``ref=`` namespaces); models are read
 and written by ``soap.codec`` (``ref=`` namespaces, ``anyAttribute`` extras,
-``xs:list`` values, schema defaults); empty output messages give an empty
+``xs:list`` values, schema defaults); what real clients send that the schema
+refuses is accepted first (``soap.leniency``); empty output messages give an empty
 ``Body``; answers and faults go in the request's SOAP version (``soap.envelope``);
 unparsable bodies get faults instead of exceptions; a response that cannot be
 written is a Receiver fault, not a 200.  ``soap.endpoint`` calls ``parse``,
@@ -13,70 +14,18 @@ written is a Receiver fault, not a 200.  ``soap.endpoint`` calls ``parse``,
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 
 from lxml import etree
-from spyne.model.complex import ComplexModelBase, XmlAttribute, XmlData
 from spyne.protocol.soap import Soap12
 
 from ..limits import Limits
-from . import faults
+from . import faults, leniency
 from .codec import Codec
 from .envelope import SoapVersion, serialize
 from .envelope import new as new_envelope
 from .parser import parse
-from .schema import SpaceList
 
 log = logging.getLogger(__name__)
-
-
-def _lenient(element, cls) -> None:
-    """Accept, before validation, what CallFire documented and its clients send.
-
-    Lists are "space or comma separated" although ``xs:list`` knows only
-    spaces; and where a request holds several alternatives of an xs:choice
-    (ContactSource, CreateContactBatch) the first in schema order wins and
-    the rest are ignored, CallFire's documented precedence.
-    """
-    if not _needs_leniency(cls):
-        return
-    if _is_list(cls):
-        if element.text:
-            element.text = element.text.replace(",", " ")
-        return
-    members = cls.get_flat_type_info(cls)
-    children = [c for c in element if isinstance(c.tag, str)]
-    for group in cls.choices:
-        present = [name for name in group
-                   if any(etree.QName(c).localname == name for c in children)]
-        for name in present[1:]:
-            for child in children:
-                if etree.QName(child).localname == name:
-                    element.remove(child)
-    for child in element:
-        member = members.get(etree.QName(child).localname) if isinstance(child.tag, str) else None
-        if member is not None:
-            _lenient(child, member)
-
-
-def _is_list(cls) -> bool:
-    """A list type, or simple content of a list type (ContactSource/Numbers)."""
-    if issubclass(cls, SpaceList):
-        return True
-    return issubclass(cls, ComplexModelBase) and any(
-        issubclass(m, XmlData) and issubclass(m.type, SpaceList)
-        for m in cls.get_flat_type_info(cls).values())
-
-
-@lru_cache(maxsize=None)
-def _needs_leniency(cls) -> bool:
-    """Whether a list or a choice occurs anywhere in ``cls`` (prunes the walk)."""
-    if _is_list(cls):
-        return True
-    if not issubclass(cls, ComplexModelBase) or issubclass(cls, XmlAttribute):
-        return False
-    return bool(cls.choices) or any(_needs_leniency(m)
-                                    for m in cls.get_flat_type_info(cls).values())
 
 
 class CallFireSoap12(Soap12):
@@ -110,7 +59,7 @@ class CallFireSoap12(Soap12):
         if descriptor is None:
             raise faults.bad_request("unknown operation: %s does not take %s"
                                      % (self.app.name, request.tag))
-        _lenient(request, descriptor.in_message)
+        leniency.accept(request, descriptor.in_message)
         try:
             self.schema.assertValid(request)
         except etree.DocumentInvalid as e:
