@@ -62,14 +62,9 @@ RUNS = {
 
 # (run, step) -> the issue-11 server fix the step waits for; strict, so a fix
 # that lands makes its mark fail until it is removed.
-AUTOTYPING = "xsi:type built-ins ignored (issue-11 leniency) not merged yet"
 EXPECTED_FAILURES = {
-    **{("dotnet-" + setup, "list_from_ids"):
-       "repeated xs:list elements (issue-11 leniency) not merged yet"
-       for setup in ("served", "served-preauthenticate", "reference")},
     **{("java-served", step): "wsimport refuses the served WSDL until issue-11's "
        "binding-fault fix (soap12:fault) is merged" for step in STEPS},
-    **{("perl", step): AUTOTYPING for step in STEPS if step != "not_found_fault"},
 }
 
 
