@@ -25,9 +25,6 @@ import pytest
 from conftest import ENTRY, REFERENCE_DIR, Account, bind, new_account, served_client
 
 CLIENTS = Path(__file__).resolve().parent / "clients"
-STEPS = ["list_from_numbers", "query_contacts", "get_contact", "update_contacts",
-         "not_found_fault", "list_from_ids", "create_broadcast", "create_contact_batch",
-         "control_broadcast", "broadcast_config"]
 TOOLCHAINS = {
     "dotnet": (["wsdl", "mcs", "mono"], "apt-get install mono-devel"),
     "java": (["wsimport", "javac", "java"],
@@ -59,20 +56,6 @@ RUNS = {
     # SOAP::Lite reads no operation from a SOAP 1.2 binding: it is given the endpoint
     "perl": Setup("perl", "none"),
 }
-
-# (run, step) -> the issue-11 server fix the step waits for; strict, so a fix
-# that lands makes its mark fail until it is removed.
-EXPECTED_FAILURES = {
-    **{("java-served", step): "wsimport refuses the served WSDL until issue-11's "
-       "binding-fault fix (soap12:fault) is merged" for step in STEPS},
-}
-
-
-def runs(step: str) -> list:
-    return [pytest.param(run, marks=pytest.mark.xfail(
-                reason=EXPECTED_FAILURES[run, step], strict=True))
-            if (run, step) in EXPECTED_FAILURES else run for run in RUNS]
-
 
 @dataclass
 class Result:
@@ -208,7 +191,7 @@ def zoo(server, tmp_path_factory) -> Zoo:
 PHONES = ["13105551212", "12135551000"]
 
 
-@pytest.mark.parametrize("run", runs("list_from_numbers"))
+@pytest.mark.parametrize("run", RUNS)
 def test_create_contact_list_from_numbers(zoo, server, run):
     result = zoo.result(run)
     contact_list = bind(served_client(server, result.account), server, "Contact").GetContactList(
@@ -216,35 +199,35 @@ def test_create_contact_list_from_numbers(zoo, server, run):
     assert (contact_list.Name, contact_list.Size) == ("zoo numbers", 2)
 
 
-@pytest.mark.parametrize("run", runs("query_contacts"))
+@pytest.mark.parametrize("run", RUNS)
 def test_query_contacts(zoo, run):
     assert zoo.result(run)["query_contacts"].split() == ["2", *PHONES]
 
 
-@pytest.mark.parametrize("run", runs("get_contact"))
+@pytest.mark.parametrize("run", RUNS)
 def test_get_contact(zoo, run):
     assert zoo.result(run)["get_contact"] == PHONES[0]
 
 
-@pytest.mark.parametrize("run", runs("update_contacts"))
+@pytest.mark.parametrize("run", RUNS)
 def test_update_contacts_with_an_extra_attribute(zoo, run):
     """The client sends firstName and the extra crmId, and reads both back."""
     assert zoo.result(run)["update_contacts"] == "Ann A-17"
 
 
-@pytest.mark.parametrize("run", runs("not_found_fault"))
+@pytest.mark.parametrize("run", RUNS)
 def test_not_found_fault_read_the_clients_way(zoo, run):
     assert zoo.result(run)["not_found_fault"] == "NOT_FOUND"
 
 
-@pytest.mark.parametrize("run", runs("list_from_ids"))
+@pytest.mark.parametrize("run", RUNS)
 def test_contact_list_from_several_contact_ids(zoo, run):
     """Sent as the stack sends an id list: repeated ContactId elements from the
     .NET proxy, one space-separated list from the others."""
     assert zoo.result(run)["list_from_ids"] == "2"
 
 
-@pytest.mark.parametrize("run", runs("create_broadcast"))
+@pytest.mark.parametrize("run", RUNS)
 def test_create_broadcast(zoo, server, run):
     result = zoo.result(run)
     broadcast = bind(served_client(server, result.account), server, "Broadcast").GetBroadcast(
@@ -252,7 +235,7 @@ def test_create_broadcast(zoo, server, run):
     assert (broadcast.Name, broadcast.Type) == ("zoo voice", "VOICE")
 
 
-@pytest.mark.parametrize("run", runs("create_contact_batch"))
+@pytest.mark.parametrize("run", RUNS)
 def test_create_contact_batch(zoo, server, run):
     result = zoo.result(run)
     batch = bind(served_client(server, result.account), server, "Broadcast").GetContactBatch(
@@ -261,13 +244,13 @@ def test_create_contact_batch(zoo, server, run):
         "zoo batch", int(result["create_broadcast"]), 2)
 
 
-@pytest.mark.parametrize("run", runs("control_broadcast"))
+@pytest.mark.parametrize("run", RUNS)
 def test_control_broadcast_start(zoo, run):
     """The shared server's clock stands still: a started broadcast waits to run."""
     assert zoo.result(run)["control_broadcast"] == "START_PENDING"
 
 
-@pytest.mark.parametrize("run", runs("broadcast_config"))
+@pytest.mark.parametrize("run", RUNS)
 def test_get_broadcast_reads_its_config(zoo, run):
     assert zoo.result(run)["broadcast_config"].split("|") == [
         "zoo voice", "13105550000", "AM_AND_LIVE", "Hello from the zoo", "Sorry we missed you"]
