@@ -2,10 +2,11 @@
 
 ``/api/1.1/wsdl/<file>`` serves the WSDL set to anyone (PHP's SoapClient
 sends its login with every WSDL fetch, right or wrong); ``/api/1.1/soap12/<svc>``
-takes authenticated SOAP 1.2 and SOAP 1.1 POSTs for one port each.  A client that keeps
-failing to log in is refused for a while (429), before any password is
-checked; a body too large (413) or of the wrong Content-Type (415) is refused
-with a SOAP fault before it is parsed.
+takes authenticated SOAP 1.2 and SOAP 1.1 POSTs for one port each.  A client
+that keeps failing to log in is refused for a while (429), before any password
+is checked; a body too large (413) or of the wrong Content-Type (415) is
+refused with a SOAP fault, in the version its headers announce, before it is
+parsed.
 """
 from __future__ import annotations
 

@@ -179,6 +179,10 @@ def test_an_envelope_of_neither_version_gets_version_mismatch(server, account, n
     fault = soap_fault(response)
     assert (fault["code"], fault["fault_code"]) == ("{%s}VersionMismatch" % SOAP12,
                                                     "BAD_REQUEST")
+    supported = etree.fromstring(response.content).findall(
+        "{%(e)s}Header/{%(e)s}Upgrade/{%(e)s}SupportedEnvelope" % {"e": SOAP12})
+    assert [etree.QName(s.nsmap[s.get("qname").partition(":")[0]], "Envelope").text
+            for s in supported] == ["{%s}Envelope" % SOAP12, "{%s}Envelope" % SOAP11]
 
 
 @pytest.mark.parametrize("version", [SOAP12, SOAP11])

@@ -12,7 +12,7 @@ from __future__ import annotations
 from spyne.model.fault import Fault
 from spyne.server import ServerBase
 
-from . import envelope, faults
+from . import envelope, faults, leniency
 from .application import CallFireApplication
 from .envelope import SoapVersion
 
@@ -32,7 +32,8 @@ class SoapEndpoint(ServerBase):
         try:
             root = self.protocol.parse(body)
             version = envelope.version_of(root)
-            descriptor, request = self.protocol.read_request(root, version)
+            descriptor, request = self.protocol.read_request(
+                root, version, typed=leniency.may_be_typed(body))
             result = self.app.run(descriptor, account_id, request)
             return "200 OK", version, self.protocol.response_document(descriptor, result,
                                                                       version)

@@ -100,7 +100,16 @@ def write_fault(body: etree._Element, fault: faults.ServiceFault,
 
 
 def fault_document(fault: faults.ServiceFault, version: SoapVersion) -> bytes:
-    """A whole fault envelope."""
+    """A whole fault envelope.  A SOAP 1.2 VersionMismatch names the envelopes
+    understood in an ``Upgrade`` header, as SOAP 1.2 (part 1, 5.4.7) asks."""
     envelope, body = new(version)
+    if version is SOAP12 and fault.soap_code == faults.VERSION_MISMATCH:
+        header = etree.Element(version.tag("Header"))
+        upgrade = etree.SubElement(header, version.tag("Upgrade"))
+        etree.SubElement(upgrade, version.tag("SupportedEnvelope"),
+                         {"qname": "%s:Envelope" % SOAP12.prefix})
+        etree.SubElement(upgrade, version.tag("SupportedEnvelope"),
+                         {"qname": "soap11:Envelope"}, nsmap={"soap11": SOAP11.namespace})
+        body.addprevious(header)
     write_fault(body, fault, version)
     return serialize(envelope)

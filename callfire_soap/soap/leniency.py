@@ -26,14 +26,20 @@ from spyne.model.complex import ComplexModelBase, XmlAttribute, XmlData
 
 from .schema import XS, SpaceList
 
-XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
-_HAS_XSI_TYPE = etree.XPath("boolean(//@*[local-name() = 'type' and namespace-uri() = "
-                            "'http://www.w3.org/2001/XMLSchema-instance'])")
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+XSI_TYPE = "{%s}type" % XSI
 
 
-def accept(request: etree._Element, cls: type) -> None:
-    """Rewrite ``request`` (the Body's element, read as ``cls``) in place."""
-    _accept(request, cls, typed=_HAS_XSI_TYPE(request))
+def may_be_typed(body: bytes) -> bool:
+    """Whether a request body can hold an ``xsi:type`` at all: only if it names the
+    namespace.  Most do not, and their walk is pruned to where lists and choices are."""
+    return XSI.encode() in body
+
+
+def accept(request: etree._Element, cls: type, typed: bool) -> None:
+    """Rewrite ``request`` (the Body's element, read as ``cls``) in place; ``typed``:
+    whether it may hold ``xsi:type`` attributes (``may_be_typed``)."""
+    _accept(request, cls, typed)
 
 
 def _accept(element: etree._Element, cls: type, typed: bool) -> None:
@@ -73,7 +79,8 @@ def _merge_repeated_lists(element: etree._Element, members: dict) -> None:
         if not isinstance(child.tag, str):
             continue
         member = members.get(etree.QName(child).localname)
-        if (first is not None and child.tag == first.tag and dict(child.attrib) == dict(first.attrib)
+        if (first is not None and child.tag == first.tag
+                and dict(child.attrib) == dict(first.attrib)
                 and len(child) == 0):
             first.text = " ".join(t for t in (first.text, child.text) if t)
             element.remove(child)

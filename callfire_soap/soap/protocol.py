@@ -43,10 +43,11 @@ class CallFireSoap12(Soap12):
         otherwise."""
         return parse(body, self.limits.max_depth, self.limits.max_nodes)
 
-    def read_request(self, envelope: etree._Element,
-                     version: SoapVersion) -> tuple[object, object]:
+    def read_request(self, envelope: etree._Element, version: SoapVersion,
+                     typed: bool) -> tuple[object, object]:
         """The operation a request envelope asks for (its Spyne descriptor), and its
-        input read into the operation's model; a BAD_REQUEST fault otherwise."""
+        input read into the operation's model; a BAD_REQUEST fault otherwise.
+        ``typed``: whether the body may hold ``xsi:type`` (``leniency.may_be_typed``)."""
         body_element = envelope.find(version.tag("Body"))
         if body_element is None:
             raise faults.bad_request("the SOAP Envelope has no Body")
@@ -59,7 +60,7 @@ class CallFireSoap12(Soap12):
         if descriptor is None:
             raise faults.bad_request("unknown operation: %s does not take %s"
                                      % (self.app.name, request.tag))
-        leniency.accept(request, descriptor.in_message)
+        leniency.accept(request, descriptor.in_message, typed)
         try:
             self.schema.assertValid(request)
         except etree.DocumentInvalid as e:

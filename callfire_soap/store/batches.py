@@ -88,7 +88,8 @@ class ContactBatches:
             raise InvalidRequest("CreateContactBatch needs ToNumber elements or a "
                                  "ContactListId", detail="ToNumber")
         batch_id = self.db["contact_batches"].insert({
-            "id": ids.take(self.db), "account_id": self.account_id, "broadcast_id": broadcast.id, "name": name,
+            "id": ids.take(self.db), "account_id": self.account_id,
+            "broadcast_id": broadcast.id, "name": name,
             "status": "ACTIVE", "enabled": 1, "created": now}).last_pk
         seen: set[str] = set()
         if scrub_duplicates:

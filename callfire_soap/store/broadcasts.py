@@ -219,7 +219,8 @@ class Broadcasts:
         _check_settings(config, creating=True)
         first = ids.take(self.db, 2)
         return self.db["broadcasts"].insert({
-            "id": first, "config_id": first + 1, "account_id": self.account_id, "name": broadcast.name or DEFAULT_NAME,
+            "id": first, "config_id": first + 1, "account_id": self.account_id,
+            "name": broadcast.name or DEFAULT_NAME,
             "type": config.type, "status": "STOPPED", "config": _config_json(config),
             "max_active": DEFAULT_MAX_ACTIVE, "created": now, "last_modified": now,
             "sim_until": now}).last_pk
