@@ -189,8 +189,8 @@ def test_an_envelope_of_neither_version_gets_version_mismatch(server, account, n
 def test_operations_not_built_yet_answer_not_implemented(server, account, version):
     envelope, headers = (ENVELOPE, SOAP_HEADERS) if version == SOAP12 \
         else (ENVELOPE11, SOAP11_HEADERS)
-    response = post(server, account, envelope % "<svc:GetText><svc:Id>1</svc:Id>"
-                    "</svc:GetText>", svc="text", headers=headers)
+    response = post(server, account, envelope % "<svc:GetAutoReply><svc:Id>1</svc:Id>"
+                    "</svc:GetAutoReply>", svc="text", headers=headers)
     assert response.status_code == 500
     fault = soap_fault(response)
     receiver = "Receiver" if version == SOAP12 else "Server"

@@ -174,7 +174,7 @@ def test_not_found_and_not_implemented_are_faults_in_the_log_not_errors(server, 
     requests.post(server.endpoint("contact"), data=GET_CONTACT, headers=SOAP_HEADERS,
                   auth=(account.login, account.password))
     requests.post(server.endpoint("text"), data=ENVELOPE % (
-        "<svc:GetText><svc:Id>1</svc:Id></svc:GetText>"), headers=SOAP_HEADERS,
+        "<svc:GetAutoReply><svc:Id>1</svc:Id></svc:GetAutoReply>"), headers=SOAP_HEADERS,
         auth=(account.login, account.password))
     deadline = time.monotonic() + 10
     pattern = re.compile(r"^%s (\w+) POST /api/1.1/soap12/(\w+) \d+ operation=(\w+) "
@@ -183,7 +183,7 @@ def test_not_found_and_not_implemented_are_faults_in_the_log_not_errors(server, 
         assert time.monotonic() < deadline, found
         time.sleep(0.05)
     assert found == [("INFO", "contact", "GetContact", "NOT_FOUND"),
-                     ("INFO", "text", "GetText", "NOT_IMPLEMENTED")]
+                     ("INFO", "text", "GetAutoReply", "NOT_IMPLEMENTED")]
 
 
 def test_json_log_format_and_configuration_by_environment(tmp_path):

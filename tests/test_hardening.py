@@ -713,11 +713,36 @@ CROSS_ACCOUNT = {
         svc.GetBroadcastSchedule, dict(Id=own.schedule), dict(Id=MISSING)),
     "DeleteBroadcastSchedule": lambda svc, own: _same_as_missing(
         svc.DeleteBroadcastSchedule, dict(Id=own.schedule), dict(Id=MISSING)),
+    # TextService.  SendText into the owner's broadcast is refused like a missing one; the
+    # intruder's own and default broadcasts are new ones, never the owner's.
+    "SendText": lambda svc, own: (
+        _same_as_missing(svc.SendText, dict(
+            BroadcastId=own.broadcast, ToNumber=_to(OWNER_NUMBER),
+            TextBroadcastConfig={"Message": "x"}), dict(
+            BroadcastId=MISSING, ToNumber=_to(OWNER_NUMBER),
+            TextBroadcastConfig={"Message": "x"})),
+        _created_anew(svc.SendText(RequestId=OWNER_REQUEST, ToNumber=_to(OWNER_NUMBER),
+                                   TextBroadcastConfig={"Message": "x"},
+                                   UseDefaultBroadcast=True, ScrubBroadcastDuplicates=True),
+                      own.broadcast, lambda Id: _nothing_else(svc.QueryTexts(BroadcastId=Id)))),
+    "QueryTexts": lambda svc, own: (
+        _nothing(svc.QueryTexts()), _nothing(svc.QueryTexts(BroadcastId=own.broadcast)),
+        _nothing(svc.QueryTexts(BatchId=own.batch)),
+        _nothing(svc.QueryTexts(ToNumber=OWNER_NUMBER))),
+    # The owner has calls, no texts: its batch's id is an id of the owner's that GetText
+    # must answer as a missing one.
+    "GetText": lambda svc, own: _same_as_missing(
+        svc.GetText, dict(Id=own.batch), dict(Id=MISSING)),
 }
 
 
 def _nothing(page) -> None:
     assert page.TotalResults == 0
+
+
+def _nothing_else(page) -> None:
+    """The intruder's SendText made one text, of its own."""
+    assert page.TotalResults == 1
 
 
 def _implemented() -> list[tuple[str, str]]:

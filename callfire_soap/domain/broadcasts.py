@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from ..store import Session
 from ..store.batches import ToNumber
-from ..store.broadcasts import Broadcast
+from ..store.broadcasts import Broadcast, check_config
+from ..store.errors import InvalidRequest
 from ..store.schedules import BroadcastSchedule
 
 
@@ -39,6 +40,38 @@ def create_batch(session: Session, broadcast_id: int, name: str | None,
         if start:
             session.broadcasts.command(broadcast, "START", session.sim_now)
     return batch_id
+
+
+def send(session: Session, broadcast: Broadcast, to_numbers: list[ToNumber] | None,
+         scrub_duplicates: bool, broadcast_id: int | None = None,
+         use_default: bool = False) -> int:
+    """SendText and SendCall: one batch of the numbers, started, in a new broadcast
+    (``broadcast`` is its name, type and config), in the caller's broadcast
+    ``broadcast_id`` of the same kind, or in the account's default broadcast of
+    that kind (made once, from the first such request).  Answers the broadcast's id.
+    The config given is checked in every case, and makes only a new broadcast."""
+    kind = broadcast.config.type
+    if broadcast.type is not None and broadcast.type != kind:
+        raise InvalidRequest("Type %s contradicts the %s config" % (broadcast.type, kind),
+                             detail="Type")
+    check_config(broadcast.config)
+    if kind == "TEXT" and not broadcast.config.settings.get("Message"):
+        raise InvalidRequest("TextBroadcastConfig/Message is required", detail="Message")
+    if not to_numbers:
+        raise InvalidRequest("at least one ToNumber is required", detail="ToNumber")
+    if broadcast_id is None:
+        create_new = lambda: create(session, broadcast)  # noqa: E731
+        broadcast_id = session.once("DefaultBroadcast", kind, create_new) if use_default \
+            else create_new()
+    with session.changing(broadcast_id):
+        target = session.broadcasts.require(broadcast_id, changing=True)
+        if target.type != kind:
+            raise InvalidRequest("BroadcastId %d is a %s broadcast, not %s" % (
+                broadcast_id, target.type, kind), detail="BroadcastId")
+        session.batches.create(target, broadcast.name, to_numbers, None, scrub_duplicates,
+                               session.sim_now)
+        session.broadcasts.command(target, "START", session.sim_now)
+    return broadcast_id
 
 
 def control_batch(session: Session, batch_id: int, name: str | None,

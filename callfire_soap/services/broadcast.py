@@ -44,7 +44,7 @@ def local_time(value: time | None) -> time | None:
 
 def config_from_soap(soap_broadcast) -> BroadcastConfig | None:
     for kind, element in CONFIG_ELEMENTS.items():
-        config = getattr(soap_broadcast, element)
+        config = getattr(soap_broadcast, element, None)  # SendText has one config only
         if config is None:
             continue
         window = config.LocalTimeZoneRestriction

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Sequence
 
+from .errors import NotFound
 from .pages import Page
 from .records import Records
 
 DEFAULT_CALLER_ID = "18005550100"   # a call broadcast without FromNumber calls from this
 DEFAULT_SHORT_CODE = "67076"         # a text broadcast without FromNumber texts from this
 SKIPPED = ("DNC", "DUP", "INVALID")  # states of actions that are never attempted
+# texts ("=") or calls ("<>"): what the action's broadcast sends
+_OF_KIND = "(SELECT type FROM broadcasts b WHERE b.id = actions.broadcast_id) %s 'TEXT'"
 
 
 @dataclass
@@ -76,6 +80,43 @@ class Actions(Records[Action]):
                 limit: int | None = None) -> Page[Action]:
         """The contact's calls and texts, oldest first."""
         return self.page("contact_id = ?", [contact_id], first, limit)
+
+    def query(self, texts: bool, broadcast_id: int | None = None,
+              batch_id: int | None = None, states: Sequence[str] | None = None,
+              results: Sequence[str] | None = None, inbound: bool | None = None,
+              begin: int | None = None, end: int | None = None,
+              from_number: str | None = None, to_number: str | None = None,
+              label: str | None = None, first: int | None = None,
+              limit: int | None = None) -> Page[Action]:
+        """The account's texts (or calls) an ActionQuery selects, in id order, created
+        in [begin, end).  Every action is outbound and none has a label yet (inbound
+        texts and LabelService are not built), so ``inbound`` or a label match none."""
+        where, params = [_OF_KIND % ("=" if texts else "<>")], []
+        for clause, value in (("broadcast_id = ?", broadcast_id), ("batch_id = ?", batch_id),
+                              ("created >= ?", begin), ("created < ?", end),
+                              ("to_number = ?", to_number)):
+            if value is not None:
+                where.append(clause)
+                params.append(value)
+        for column, values in (("state", states), ("final_result", results)):
+            if values:
+                where.append("%s IN (SELECT value FROM json_each(?))" % column)
+                params.append(json.dumps(list(values)))
+        if from_number is not None:
+            where.append("coalesce((SELECT json_extract(config, '$.from_number') FROM "
+                         "broadcasts b WHERE b.id = actions.broadcast_id), ?) = ?")
+            params += [DEFAULT_SHORT_CODE if texts else DEFAULT_CALLER_ID, from_number]
+        if inbound or label is not None:
+            where.append("0")
+        return self.page(" AND ".join(where), params, first, limit)
+
+    def get_of_kind(self, texts: bool, ident: int) -> Action:
+        """One text (or call): NOT_FOUND for an id of anything else."""
+        found = self.rows_where(_OF_KIND % ("=" if texts else "<>") + " AND id = ?",
+                                [ident], limit=1)
+        if not found:
+            raise NotFound("Text" if texts else "Call", ident)
+        return found[0]
 
     def record(self, row: dict) -> Action:
         config = json.loads(row["config"])

@@ -129,6 +129,12 @@ def _check_settings(config: BroadcastConfig, creating: bool) -> None:
                                  detail="MinutesBetweenAttempts")
 
 
+def check_config(config: BroadcastConfig) -> None:
+    """BAD_REQUEST unless the config could make a new broadcast (FromNumber, settings)."""
+    _check_from_number(config)
+    _check_settings(config, creating=True)
+
+
 def _config_json(config: BroadcastConfig) -> str:
     value = asdict(config)
     value["settings"] = {k: v for k, v in config.settings.items() if v is not None}
@@ -188,8 +194,7 @@ class Broadcasts(Records[Broadcast]):
         if broadcast.type is not None and broadcast.type != config.type:
             raise InvalidRequest("Type %s contradicts the %s config" % (
                 broadcast.type, config.type), detail="Type")
-        _check_from_number(config)
-        _check_settings(config, creating=True)
+        check_config(config)
         first = ids.take(self.db, 2)
         return self.db["broadcasts"].insert({
             "id": first, "config_id": first + 1, "account_id": self.account_id,

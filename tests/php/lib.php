@@ -121,6 +121,22 @@ function as_list($value) {
     return is_array($value) ? $value : array($value);
 }
 
+// Move the simulation clock on, as the CLI does; recorded as a step of its own
+// (sim-advance-N.txt holds the command) so that a replay moves it the same way.
+function advance($seconds) {
+    $command = sprintf('%s -m callfire_soap sim advance %d --db %s 2>&1',
+                       escapeshellarg(env_or_die('CALLFIRE_PYTHON')), $seconds,
+                       escapeshellarg(env_or_die('CALLFIRE_DB')));
+    exec($command, $output, $status);
+    check($status === 0, "sim advance $seconds failed: " . implode("\n", $output));
+    $dir = getenv('CALLFIRE_CAPTURE');
+    if ($dir) {
+        $GLOBALS['captured']++;
+        file_put_contents(sprintf('%s/%s-%03d-sim-advance-%d.txt', $dir, getenv('CALLFIRE_SCRIPT'),
+                                  $GLOBALS['captured'], $seconds), "sim advance $seconds\n");
+    }
+}
+
 function done($script) {
     echo "$script: {$GLOBALS['checks']} checks passed\n";
     exit(0);
