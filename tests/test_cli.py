@@ -283,6 +283,9 @@ def _fill(server, account) -> None:
         "StartTimeOfDay": "09:00:00", "StopTimeOfDay": "17:00:00",
         "TimeZone": "America/New_York", "DaysOfWeek": ["MONDAY"]})
     broadcasts.ControlBroadcast(Id=broadcast_id, Command="START")
+    bind(client, server, "Text").SendText(ToNumber=[{"_value_1": "13105550104"}],
+                                          TextBroadcastConfig={"Message": "hi"},
+                                          UseDefaultBroadcast=True)
     server.store.clock.advance(60)
     broadcasts.GetBroadcastStats(Id=broadcast_id)  # the texts are sent by now
 

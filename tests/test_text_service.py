@@ -72,10 +72,16 @@ def test_send_text_adds_a_batch_to_the_callers_text_broadcast(server, texts, bro
     not_found(send, texts, "13105551212", BroadcastId=10 ** 12)
 
 
-def test_use_default_broadcast_sends_every_time_into_the_same_broadcast(texts):
+def test_use_default_broadcast_sends_every_time_into_the_same_broadcast(texts, broadcasts):
     first = send(texts, "13105551212", UseDefaultBroadcast=True)
     assert send(texts, "13105551213", UseDefaultBroadcast=True) == first
     assert send(texts, "13105551214") != first
+    # An archived default is replaced by a new one, not refused forever.
+    broadcasts.ControlBroadcast(Id=first, Command="STOP")
+    broadcasts.ControlBroadcast(Id=first, Command="ARCHIVE")
+    second = send(texts, "13105551215", UseDefaultBroadcast=True)
+    assert second != first
+    assert send(texts, "13105551216", UseDefaultBroadcast=True) == second
 
 
 def test_request_id_makes_send_text_idempotent(texts):

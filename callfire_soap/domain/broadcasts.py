@@ -59,10 +59,12 @@ def send(session: Session, broadcast: Broadcast, to_numbers: list[ToNumber] | No
         raise InvalidRequest("TextBroadcastConfig/Message is required", detail="Message")
     if not to_numbers:
         raise InvalidRequest("at least one ToNumber is required", detail="ToNumber")
+    if broadcast_id is None and use_default:
+        broadcast_id = session.broadcasts.default(kind)
     if broadcast_id is None:
-        create_new = lambda: create(session, broadcast)  # noqa: E731
-        broadcast_id = session.once("DefaultBroadcast", kind, create_new) if use_default \
-            else create_new()
+        broadcast_id = create(session, broadcast)
+        if use_default:  # the first such send, or the last default was archived
+            session.broadcasts.set_default(kind, broadcast_id)
     with session.changing(broadcast_id):
         target = session.broadcasts.require(broadcast_id, changing=True)
         if target.type != kind:

@@ -187,7 +187,20 @@ class Broadcasts(Records[Broadcast]):
                                  detail="id=%d" % broadcast_id)
         return broadcast
 
+    def default(self, kind: str) -> int | None:
+        """The account's default broadcast of this kind, unless it was archived."""
+        row = self.db.execute(
+            "SELECT d.broadcast_id FROM default_broadcasts d JOIN broadcasts b "
+            "ON b.id = d.broadcast_id WHERE d.account_id = ? AND d.type = ? "
+            "AND b.status != 'ARCHIVED'", [self.account_id, kind]).fetchone()
+        return None if row is None else row[0]
+
     # -- writing ----------------------------------------------------------
+
+    def set_default(self, kind: str, broadcast_id: int) -> None:
+        self.db["default_broadcasts"].upsert(
+            {"account_id": self.account_id, "type": kind, "broadcast_id": broadcast_id},
+            pk=("account_id", "type"))
 
     def create(self, broadcast: Broadcast, now: int) -> int:
         config = broadcast.config

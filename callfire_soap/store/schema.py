@@ -175,7 +175,17 @@ def _v4_one_id_space(db: Database) -> None:
     db.execute("INSERT INTO id_space (last_id) VALUES (?)", [ids.highest(db)])
 
 
-MIGRATIONS = [_v1_accounts_and_contacts, _v2_do_not_contact, _v3_broadcasts, _v4_one_id_space]
+def _v5_default_broadcasts(db: Database) -> None:
+    # The broadcast of each kind that SendText and SendCall with UseDefaultBroadcast
+    # add their batches to, one per account and kind.
+    db["default_broadcasts"].create(
+        {"account_id": int, "type": str, "broadcast_id": int},
+        pk=("account_id", "type"), not_null={"broadcast_id"},
+        foreign_keys=[("account_id", "accounts", "id"), ("broadcast_id", "broadcasts", "id")])
+
+
+MIGRATIONS = [_v1_accounts_and_contacts, _v2_do_not_contact, _v3_broadcasts, _v4_one_id_space,
+              _v5_default_broadcasts]
 
 
 def migrate(db: Database) -> int:
