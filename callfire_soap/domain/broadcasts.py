@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..store import Session
 from ..store.batches import ToNumber
-from ..store.broadcasts import Broadcast, check_config
+from ..store.broadcasts import Broadcast, check_new
 from ..store.errors import InvalidRequest
 from ..store.schedules import BroadcastSchedule
 
@@ -51,10 +51,7 @@ def send(session: Session, broadcast: Broadcast, to_numbers: list[ToNumber] | No
     that kind (made once, from the first such request).  Answers the broadcast's id.
     The config given is checked in every case, and makes only a new broadcast."""
     kind = broadcast.config.type
-    if broadcast.type is not None and broadcast.type != kind:
-        raise InvalidRequest("Type %s contradicts the %s config" % (broadcast.type, kind),
-                             detail="Type")
-    check_config(broadcast.config)
+    check_new(broadcast)
     if kind == "TEXT" and not broadcast.config.settings.get("Message"):
         raise InvalidRequest("TextBroadcastConfig/Message is required", detail="Message")
     if not to_numbers:

@@ -129,8 +129,13 @@ def _check_settings(config: BroadcastConfig, creating: bool) -> None:
                                  detail="MinutesBetweenAttempts")
 
 
-def check_config(config: BroadcastConfig) -> None:
-    """BAD_REQUEST unless the config could make a new broadcast (FromNumber, settings)."""
+def check_new(broadcast: Broadcast) -> None:
+    """BAD_REQUEST unless ``broadcast`` could be created: a Type its config agrees
+    with, a FromNumber, the settings its type needs."""
+    config = broadcast.config
+    if broadcast.type is not None and broadcast.type != config.type:
+        raise InvalidRequest("Type %s contradicts the %s config" % (
+            broadcast.type, config.type), detail="Type")
     _check_from_number(config)
     _check_settings(config, creating=True)
 
@@ -203,11 +208,8 @@ class Broadcasts(Records[Broadcast]):
             pk=("account_id", "type"))
 
     def create(self, broadcast: Broadcast, now: int) -> int:
+        check_new(broadcast)
         config = broadcast.config
-        if broadcast.type is not None and broadcast.type != config.type:
-            raise InvalidRequest("Type %s contradicts the %s config" % (
-                broadcast.type, config.type), detail="Type")
-        check_config(config)
         first = ids.take(self.db, 2)
         return self.db["broadcasts"].insert({
             "id": first, "config_id": first + 1, "account_id": self.account_id,
