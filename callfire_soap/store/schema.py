@@ -188,20 +188,22 @@ MIGRATIONS = [_v1_accounts_and_contacts, _v2_do_not_contact, _v3_broadcasts, _v4
               _v5_default_broadcasts]
 
 
-def migrate(db: Database) -> int:
-    """Bring the database up to the latest schema; returns the version reached."""
+def migrate(db: Database, migrations: list | None = None) -> int:
+    """Bring the database up to the latest schema of ``migrations`` (default: the
+    API's, MIGRATIONS); returns the version reached."""
+    migrations = MIGRATIONS if migrations is None else migrations
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
+        if version > len(migrations):
             raise UnusableDatabase("its schema version is %d, newer than this version of "
-                                   "callfire-soap knows (%d)" % (version, len(MIGRATIONS)))
-        for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+                                   "callfire-soap knows (%d)" % (version, len(migrations)))
+        for number, step in enumerate(migrations[version:], start=version + 1):
             step(db)
             conn.execute("PRAGMA user_version = %d" % number)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return len(MIGRATIONS)
+    return len(migrations)
