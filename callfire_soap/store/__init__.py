@@ -23,6 +23,7 @@ from .clock import SimulationClock
 from .contacts import Contacts
 from .dnc import DncLists
 from .lists import ContactLists
+from .numbers import Keywords, Numbers
 from .pages import PageMarks
 from .errors import CallFireError, InvalidRequest, NotFound, UnusableDatabase
 from .schedules import BroadcastSchedules
@@ -50,6 +51,8 @@ class Session:
         self.schedules = BroadcastSchedules(db, account_id)
         self.actions = Actions(db, account_id)
         self.simulator = Simulator(db, account_id, self.broadcasts, self.schedules, self.dnc)
+        self.numbers = Numbers(db, account_id, lambda: self.sim_now)
+        self.keywords = Keywords(db, account_id, lambda: self.sim_now)
 
     @cached_property
     def sim_now(self) -> int:
