@@ -158,6 +158,7 @@ def action_to_soap(action: Action):
         "BroadcastId": action.broadcast_id, "ContactId": action.contact_id, "Inbound": False,
         "Created": moment(action.created), "Modified": moment(action.modified),
         "FinalResult": action.final_result,
+        "Label": [{"Name": name} for name in action.labels] or None,
         **({"CallRecord": records} if action.is_call
            else {"Message": action.message, "TextRecord": records})})
 

@@ -23,7 +23,9 @@ from .clock import SimulationClock
 from .contacts import Contacts
 from .dnc import DncLists
 from .lists import ContactLists
+from .labels import Labels
 from .numbers import Keywords, Numbers
+from .orders import NumberOrders
 from .pages import PageMarks
 from .errors import CallFireError, InvalidRequest, NotFound, UnusableDatabase
 from .schedules import BroadcastSchedules
@@ -53,6 +55,9 @@ class Session:
         self.simulator = Simulator(db, account_id, self.broadcasts, self.schedules, self.dnc)
         self.numbers = Numbers(db, account_id, lambda: self.sim_now)
         self.keywords = Keywords(db, account_id, lambda: self.sim_now)
+        self.orders = NumberOrders(db, account_id, lambda: self.sim_now, self.numbers,
+                                   self.keywords)
+        self.labels = Labels(db, account_id, self.broadcasts, self.numbers)
 
     @cached_property
     def sim_now(self) -> int:

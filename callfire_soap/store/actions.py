@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from .errors import NotFound
+from .labels import broadcast_labels, labelled
 from .pages import Page
 from .records import Records
 
@@ -47,6 +48,7 @@ class Action:
     final_result: str | None
     message: str | None
     records: list[ActionRecord] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)   # its broadcast's
 
 
 @dataclass
@@ -89,8 +91,8 @@ class Actions(Records[Action]):
               label: str | None = None, first: int | None = None,
               limit: int | None = None) -> Page[Action]:
         """The account's texts (or calls) an ActionQuery selects, in id order, created
-        in [begin, end).  Every action is outbound and none has a label yet (inbound
-        texts and LabelService are not built), so ``inbound`` or a label match none."""
+        in [begin, end), whose broadcast carries ``label``.  Every action is outbound
+        (inbound texts are not built), so ``inbound`` matches none."""
         where, params = [_OF_KIND % ("=" if texts else "<>")], []
         for clause, value in (("broadcast_id = ?", broadcast_id), ("batch_id = ?", batch_id),
                               ("created >= ?", begin), ("created < ?", end),
@@ -106,8 +108,11 @@ class Actions(Records[Action]):
             where.append("coalesce((SELECT json_extract(config, '$.from_number') FROM "
                          "broadcasts b WHERE b.id = actions.broadcast_id), ?) = ?")
             params += [DEFAULT_SHORT_CODE if texts else DEFAULT_CALLER_ID, from_number]
-        if inbound or label is not None:
+        if inbound:
             where.append("0")
+        if label is not None:
+            where.append(labelled("broadcast_id"))
+            params += [self.account_id, label]
         return self.page(" AND ".join(where), params, first, limit)
 
     def get_of_kind(self, texts: bool, ident: int) -> Action:
@@ -139,6 +144,9 @@ class Actions(Records[Action]):
                 [json.dumps(list(actions))]):
             actions[row[0]].records.append(
                 ActionRecord(*row[1:-1], [tuple(r) for r in json.loads(row[-1] or "[]")]))
+        labels = broadcast_labels(self.db, {a.broadcast_id for a in actions.values()})
+        for action in actions.values():
+            action.labels = labels.get(action.broadcast_id, [])
         return list(actions.values())
 
     def stats(self, broadcast_id: int, begin: int | None = None,

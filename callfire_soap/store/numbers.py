@@ -22,14 +22,14 @@ from sqlite_utils import Database
 
 from . import phone
 from .errors import CallFireError, InvalidRequest, NotFound
-from .pages import Page
+from .market import TOLL_FREE_AREA_CODES, RegionFilter, is_toll_free, region_of
+from .pages import Page, page_of
 from .records import Records
 
 KEYWORD_SHORT_CODE = "67076"       # the short code keywords are bought on
 KEYWORD_QUARANTINE = 30 * 86400    # a released keyword cannot be bought for 30 days
 LEASE_SECONDS = 30 * 86400         # a lease runs 30 days and renews itself
-TOLL_FREE_AREA_CODES = frozenset({"800", "833", "844", "855", "866", "877", "888"})
-_KEYWORD = re.compile(r"[A-Za-z0-9]{1,32}")
+_KEYWORD = re.compile(r"[A-Za-z0-9]{1,64}")
 
 
 class NumberNotFound(NotFound):
@@ -80,15 +80,20 @@ class OwnedKeyword:
     lease: Lease
 
 
-def is_toll_free(number: str) -> bool:
-    """Whether an 11-digit number is in a North American toll-free area code."""
-    return number[1:4] in TOLL_FREE_AREA_CODES
+def national_format(number: str) -> str:
+    """An 11-digit number as it is written in North America: (310) 555-0101."""
+    return "(%s) %s-%s" % (number[1:4], number[4:7], number[7:])
+
+
+def is_keyword(keyword: str | None) -> bool:
+    """Whether ``keyword`` is one: 1 to 64 letters and digits."""
+    return bool(_KEYWORD.fullmatch(keyword or ""))
 
 
 def keyword_key(keyword: str) -> str:
-    """A keyword as it is stored and matched: letters and digits, in capitals."""
-    if not _KEYWORD.fullmatch(keyword or ""):
-        raise InvalidRequest("Keyword %r is not 1 to 32 letters or digits" % keyword,
+    """A keyword as it is stored and matched, in capitals; BAD_REQUEST if it is none."""
+    if not is_keyword(keyword):
+        raise InvalidRequest("Keyword %r is not 1 to 64 letters or digits" % keyword,
                              detail="Keyword")
     return keyword.upper()
 
@@ -105,7 +110,7 @@ def number_owner(db: Database, number: str, now: int) -> int | None:
 
 def keyword_owner(db: Database, keyword: str, now: int) -> int | None:
     """The account holding ``keyword`` (any letter case) ACTIVE at ``now``, or None."""
-    if not _KEYWORD.fullmatch(keyword or ""):
+    if not is_keyword(keyword):
         return None
     row = db.execute("SELECT account_id FROM keywords WHERE keyword = ? AND active_at <= ? "
                      "AND released_at IS NULL", [keyword.upper(), now]).fetchone()
@@ -145,10 +150,18 @@ class Numbers(Records[OwnedNumber]):
             raise NumberNotFound(number)
         return found[0]
 
-    def query(self, where: str | None = None, params: Iterable = (),
+    def query(self, wanted: RegionFilter = RegionFilter(), label: str | None = None,
               first: int | None = None, limit: int | None = None) -> Page[OwnedNumber]:
-        """The account's numbers ``where`` selects (columns of ``numbers``)."""
-        return self.page(where, list(params), first, limit)
+        """The account's numbers in the regions ``wanted`` selects (a toll-free number
+        is in none: only a Prefix selects it), carrying ``label`` if given."""
+        where, params = None, []
+        if label is not None:
+            where = ("number IN (SELECT nl.number FROM number_labels nl JOIN labels l ON "
+                     "l.id = nl.label_id WHERE l.account_id = ? AND l.name = ?)")
+            params = [self.account_id, label]
+        found = [owned for owned in self.rows_where(where, params)
+                 if wanted.selects(owned.number, region_of(owned.number))]
+        return page_of(found, first, limit)
 
     def taken(self, numbers: Iterable[str]) -> set[str]:
         """Which of ``numbers`` (11 digits) any account owns."""

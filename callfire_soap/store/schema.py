@@ -205,8 +205,44 @@ def _v6_numbers_and_keywords(db: Database) -> None:
     db["keywords"].create_index(["account_id", "keyword"])
 
 
+def _v7_number_orders(db: Database) -> None:
+    # What an order asked for and got (store/orders.py): items is JSON, per kind
+    # (local, toll_free, keywords) its count ordered and what it fulfilled;
+    # outcome FINISHED or ERRORED, reached at finish_at.
+    db["number_orders"].create(
+        {"id": int, "account_id": int, "created": int, "finish_at": int, "outcome": str,
+         "items": str},
+        pk="id", not_null={"account_id", "created", "finish_at", "outcome", "items"},
+        foreign_keys=[("account_id", "accounts", "id")])
+    db["number_orders"].create_index(["account_id", "id"])
+
+
+def _v8_labels(db: Database) -> None:
+    # Labels by name, per account (store/labels.py), on broadcasts and on numbers.
+    db["labels"].create({"id": int, "account_id": int, "name": str}, pk="id",
+                        not_null={"account_id", "name"},
+                        foreign_keys=[("account_id", "accounts", "id")])
+    db["labels"].create_index(["account_id", "name"], unique=True)
+    db.execute("""
+        CREATE TABLE broadcast_labels (
+            label_id INTEGER NOT NULL REFERENCES labels(id) ON DELETE CASCADE,
+            broadcast_id INTEGER NOT NULL REFERENCES broadcasts(id),
+            account_id INTEGER NOT NULL,
+            PRIMARY KEY (label_id, broadcast_id)
+        ) WITHOUT ROWID""")
+    db["broadcast_labels"].create_index(["broadcast_id"])
+    db.execute("""
+        CREATE TABLE number_labels (
+            label_id INTEGER NOT NULL REFERENCES labels(id) ON DELETE CASCADE,
+            number TEXT NOT NULL REFERENCES numbers(number) ON DELETE CASCADE,
+            account_id INTEGER NOT NULL,
+            PRIMARY KEY (label_id, number)
+        ) WITHOUT ROWID""")
+    db["number_labels"].create_index(["number"])
+
+
 MIGRATIONS = [_v1_accounts_and_contacts, _v2_do_not_contact, _v3_broadcasts, _v4_one_id_space,
-              _v5_default_broadcasts, _v6_numbers_and_keywords]
+              _v5_default_broadcasts, _v6_numbers_and_keywords, _v7_number_orders, _v8_labels]
 
 
 def migrate(db: Database) -> int:
