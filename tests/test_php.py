@@ -32,12 +32,14 @@ IMPLEMENTED = [op for operations in DECLARATIONS.values()
 # given; broadcast_service.php reaches ContactService at the same address ending
 # in /contact); the DNC operations exist only in the served WSDL
 SCRIPTS = {"broadcast_service.php": "broadcast", "contact_service.php": "contact",
-           "dnc.php": "contact", "auth.php": "contact", "text_service.php": "text"}
+           "dnc.php": "contact", "auth.php": "contact", "text_service.php": "text",
+           "z_number_service.php": "number"}
 REFERENCE_SCRIPTS = ["auth.php", "broadcast_service.php", "contact_service.php",
-                     "text_service.php"]
-# recorded in this order, each with an account of its own, as the replay runs them
+                     "text_service.php", "z_number_service.php"]
+# recorded in this order, each with an account of its own, as the replay runs them (a new
+# script's name sorts last, so that the ids the others' recordings hold stay as they were)
 RECORDED_SCRIPTS = sorted(["broadcast_service.php", "contact_service.php", "dnc.php",
-                           "text_service.php"])
+                           "text_service.php", "z_number_service.php"])
 # soap_version => SOAP_1_2, or left out (SOAP 1.1)
 SOAP_VERSIONS = ["1.2", "1.1"]
 
@@ -56,7 +58,8 @@ pytestmark = pytest.mark.skipif(not php_available(),
 
 def run_php(script: str, server, account, wsdl: str, location: str = "",
             capture: Path | None = None, soap_version: str = "1.2") -> None:
-    if script in ("broadcast_service.php", "text_service.php"):  # they run `sim advance`
+    if script in ("broadcast_service.php", "text_service.php",
+                  "z_number_service.php"):  # they run `sim advance`
         assert server.store.clock.speed() == 0, "its server must run with --sim-speed 0"
     env = dict(os.environ, CALLFIRE_WSDL=wsdl, CALLFIRE_LOCATION=location,
                CALLFIRE_LOGIN=account.login, CALLFIRE_PASSWORD=account.password,

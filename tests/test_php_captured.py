@@ -26,6 +26,7 @@ CAPTURED = Path(__file__).resolve().parent / "php" / "captured"
 ACTIONS = {op.input_element: (port.path, op.soap_action)
            for port in PORTS for op in port.operations}
 INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
+DAY = re.compile(r"\d{4}-\d\d-\d\d")  # a lease's begin and end, by the clock's day
 FAULT_TEXTS = ("Text", "Message", "Detail")
 
 
@@ -49,6 +50,8 @@ def masked(answer: bytes) -> str:
                 node.text = re.sub(r"\d+", "#", node.text)
             else:
                 node.text = INSTANT.sub("T", node.text)
+                if DAY.fullmatch(node.text):
+                    node.text = "D"
     return etree.tostring(document, method="c14n").decode()
 
 

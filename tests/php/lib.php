@@ -46,6 +46,22 @@ function callfire_client($login = null, $password = null) {
     return new SoapClient(env_or_die('CALLFIRE_WSDL'), $options);
 }
 
+// A client per service: with the 'location' option everything goes to one address,
+// so each service's client posts to that address with the service's path ending.
+function service_client($service) {
+    $location = getenv('CALLFIRE_LOCATION');
+    if ($location) {
+        putenv('CALLFIRE_LOCATION=' . preg_replace('#[^/]+$#', $service, $location));
+    }
+    try {
+        return callfire_client();
+    } finally {
+        if ($location) {
+            putenv("CALLFIRE_LOCATION=$location");
+        }
+    }
+}
+
 $GLOBALS['checks'] = 0;
 $GLOBALS['captured'] = 0;
 
