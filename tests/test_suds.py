@@ -97,3 +97,41 @@ def test_suds_runs_every_broadcast_service_operation(server, account):
     stats = broadcasts.GetBroadcastStats(Id=broadcast_id)
     assert (stats.UsageStats.Attempts, stats.ActionStatistics.Finished) == (2, 2)
     assert {s.Result for s in stats.ResultStat} == {"LA", "BUSY"}
+
+
+def test_suds_runs_every_number_and_label_service_operation(server, account):
+    client = suds_client(server, account)
+    numbers = client.service["NumberServicePort"]
+    labels = client.service["LabelServicePort"]
+    assert numbers.QueryRegions(Region={"Prefix": "1212"}).Region[0].City == "New York"
+    (found,) = numbers.SearchAvailableNumbers(Region={"State": "SD"}, Count=1).Number
+    keyword = "SUDS%d" % account.id
+    assert numbers.SearchAvailableKeywords(Keywords=keyword).Keyword[0].Keyword == keyword
+    order_id = numbers.CreateNumberOrder(Numbers=found.Number, Keywords=keyword)
+    server.store.clock.advance(60)
+    order = numbers.GetNumberOrder(Id=order_id)
+    assert (order.Status, order.LocalNumbers.Fulfilled) == ("FINISHED", found.Number)
+    assert numbers.QueryNumbers(MaxResults=1, Region={}).Number[0].Status == "ACTIVE"
+    assert numbers.ConfigureNumber(Number=found.Number, NumberConfiguration={
+        "InboundCallConfiguration": {"IvrInboundConfig": {
+            "DialplanXml": "<dialplan/>"}}}) is None
+    number = numbers.GetNumber(Number=found.Number)
+    assert (number.Status, number.NumberConfiguration.InboundCallConfigurationType) == (
+        "ACTIVE", "IVR")
+    assert numbers.QueryKeywords().Keyword[0].Keyword == keyword
+
+    assert labels.LabelNumber(Number=found.Number, LabelName="suds") is None
+    broadcast_id = client.service["BroadcastServicePort"].CreateBroadcast(Broadcast={
+        "Name": "suds", "IvrBroadcastConfig": {"DialplanXml": "<dialplan/>"}})
+    assert labels.LabelBroadcast(Id=broadcast_id, LabelName="suds") is None
+    assert labels.QueryLabels().Label[0].Name == "suds"
+    assert labels.UnlabelBroadcast(Id=broadcast_id, LabelName="suds") is None
+    assert labels.UnlabelNumber(Number=found.Number, LabelName="suds") is None
+    assert labels.DeleteLabel(LabelName="suds") is None
+    assert labels.QueryLabels().TotalResults == 0
+    assert numbers.Release(Number="67076", Keyword=keyword) is None
+    assert numbers.Release(Number=found.Number) is None
+    with pytest.raises(WebFault) as excinfo:
+        numbers.GetNumber(Number=found.Number)
+    info = excinfo.value.fault.detail.ServiceFaultInfo
+    assert info.FaultCode == "NOT_FOUND" and "does not exist, or is inactive" in info.Message
