@@ -283,9 +283,10 @@ def _fill(server, account) -> None:
         "StartTimeOfDay": "09:00:00", "StopTimeOfDay": "17:00:00",
         "TimeZone": "America/New_York", "DaysOfWeek": ["MONDAY"]})
     broadcasts.ControlBroadcast(Id=broadcast_id, Command="START")
-    bind(client, server, "Text").SendText(ToNumber=[{"_value_1": "13105550104"}],
-                                          TextBroadcastConfig={"Message": "hi"},
-                                          UseDefaultBroadcast=True)
+    texts = bind(client, server, "Text")
+    texts.SendText(ToNumber=[{"_value_1": "13105550104"}],
+                   TextBroadcastConfig={"Message": "hi"}, UseDefaultBroadcast=True)
+    texts.CreateAutoReply(AutoReply={"Number": "67076", "Match": "", "Message": "hi"})
     server.store.clock.advance(60)
     broadcasts.GetBroadcastStats(Id=broadcast_id)  # the texts are sent by now
 

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from .accounts import Accounts
 from .actions import Actions
+from .autoreplies import AutoReplies
 from .batches import ContactBatches
 from .broadcasts import Broadcasts
 from .clock import SimulationClock
@@ -49,6 +50,7 @@ class Session:
         self.batches = ContactBatches(db, account_id, self.contacts)
         self.schedules = BroadcastSchedules(db, account_id)
         self.actions = Actions(db, account_id)
+        self.auto_replies = AutoReplies(db, account_id)
         self.simulator = Simulator(db, account_id, self.broadcasts, self.schedules, self.dnc)
 
     @cached_property
@@ -172,6 +174,28 @@ class Store:
             if write:
                 session.simulator.catch_up(session.sim_now)
             yield session
-            if write:  # what this process remembered of the account's queries is stale
-                db.execute("UPDATE accounts SET data_version = data_version + 1 "
-                           "WHERE id = ?", [account_id])
+            if write:
+                _written(db, account_id)
+
+    @contextmanager
+    def routed_session(self, route: Callable[[Database], int]) -> Iterator[Session]:
+        """A write call for the account ``route`` chooses from the whole database (an
+        inbound text or call).  Every account's broadcasts are simulated up to now
+        first: the choice reads what they sent."""
+        with self.transaction(write=True) as db:
+            for (account_id,) in db.execute(
+                    "SELECT DISTINCT account_id FROM broadcasts WHERE next_event <= ?",
+                    [self.clock.now()]).fetchall():
+                catching_up = Session(db, account_id, self.marks, self.clock)
+                catching_up.simulator.catch_up(catching_up.sim_now)
+            session = Session(db, route(db), self.marks, self.clock)
+            session.simulator.catch_up(session.sim_now)
+            yield session
+            _written(db, session.account_id)
+
+
+def _written(db: Database, account_id: int) -> None:
+    """After a write call: what each process remembered of the account's queries
+    is stale."""
+    db.execute("UPDATE accounts SET data_version = data_version + 1 WHERE id = ?",
+               [account_id])
