@@ -81,6 +81,24 @@ def test_a_text_reaches_the_account_that_last_texted_the_sender_from_that_number
     assert inbound.receive_call(store, "67076", SENDER).account_id == ann
 
 
+def test_the_owner_of_the_number_or_of_the_keyword_comes_first(store):
+    ann, bob, cat = accounts(store, "ann", "bob", "cat")
+    now = store.clock.now()
+    with store.session(bob, write=True) as session:
+        session.numbers.add(["12135550100"], None, now)
+        session.numbers.add(["12135550199"], None, now + 3600)  # PENDING for an hour
+    with store.session(cat, write=True) as session:
+        session.keywords.add(["PIZZA"], None, now)
+    auto_reply(store, ann, number="12135550100")
+    send_text(store, ann, SENDER)
+    for to, message, expected in (("2135550100", "hi", bob), ("67076", "pizza large", cat),
+                                  ("67076", "Pizza", cat), ("67076", "pizzas", ann),
+                                  ("12135550100", "pizza", bob), ("12135550199", "hi", ann)):
+        assert inbound.receive_text(store, to, SENDER, message).account_id == expected, \
+            (to, message)
+    assert inbound.receive_call(store, "12135550100", SENDER).account_id == bob
+
+
 def test_login_names_the_account_outright(store):
     _, bob = accounts(store, "ann", "bob")
     assert inbound.receive_text(store, "67076", SENDER, "x", login="bob").account_id == bob

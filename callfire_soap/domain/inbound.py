@@ -51,8 +51,8 @@ def receive_text(store: Store, to_number: str, from_number: str, message: str,
     """A text from ``from_number`` to ``to_number`` arrives; ``login`` names the account
     it reaches, else the routing rule picks it."""
     to_number, sender = _parties(to_number, from_number)
-    with store.routed_session(lambda db: route(db, False, to_number, sender, login)) \
-            as session:
+    with store.routed_session(lambda db, now: route(db, False, to_number, sender, message,
+                                                    now, login)) as session:
         text_id = session.actions.add(
             "TEXT", True, sender, to_number, _contact(session, sender), message,
             session.sim_now, outcomes.inbound_text(message))
@@ -63,8 +63,8 @@ def receive_call(store: Store, to_number: str, from_number: str,
                  login: str | None = None) -> Arrival:
     """A call from ``from_number`` to ``to_number`` arrives, as ``receive_text``."""
     to_number, caller = _parties(to_number, from_number)
-    with store.routed_session(lambda db: route(db, True, to_number, caller, login)) \
-            as session:
+    with store.routed_session(lambda db, now: route(db, True, to_number, caller, None, now,
+                                                    login)) as session:
         call_id = session.actions.add(
             "VOICE", True, caller, to_number, _contact(session, caller), None,
             session.sim_now, answer(session, to_number, caller))

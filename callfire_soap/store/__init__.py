@@ -24,6 +24,7 @@ from .clock import SimulationClock
 from .contacts import Contacts
 from .dnc import DncLists
 from .lists import ContactLists
+from .numbers import Keywords, Numbers
 from .pages import PageMarks
 from .errors import CallFireError, InvalidRequest, NotFound, UnusableDatabase
 from .schedules import BroadcastSchedules
@@ -52,6 +53,8 @@ class Session:
         self.actions = Actions(db, account_id)
         self.auto_replies = AutoReplies(db, account_id)
         self.simulator = Simulator(db, account_id, self.broadcasts, self.schedules, self.dnc)
+        self.numbers = Numbers(db, account_id, lambda: self.sim_now)
+        self.keywords = Keywords(db, account_id, lambda: self.sim_now)
 
     @cached_property
     def sim_now(self) -> int:
@@ -178,17 +181,17 @@ class Store:
                 _written(db, account_id)
 
     @contextmanager
-    def routed_session(self, route: Callable[[Database], int]) -> Iterator[Session]:
-        """A write call for the account ``route`` chooses from the whole database (an
-        inbound text or call).  Every account's broadcasts are simulated up to now
-        first: the choice reads what they sent."""
+    def routed_session(self, route: Callable[[Database, int], int]) -> Iterator[Session]:
+        """A write call for the account ``route`` chooses from the whole database at
+        the simulated instant it is given (an inbound text or call).  Every account's
+        broadcasts are simulated up to now first: the choice reads what they sent."""
         with self.transaction(write=True) as db:
+            now = self.clock.now()
             for (account_id,) in db.execute(
                     "SELECT DISTINCT account_id FROM broadcasts WHERE next_event <= ?",
-                    [self.clock.now()]).fetchall():
-                catching_up = Session(db, account_id, self.marks, self.clock)
-                catching_up.simulator.catch_up(catching_up.sim_now)
-            session = Session(db, route(db), self.marks, self.clock)
+                    [now]).fetchall():
+                Session(db, account_id, self.marks, self.clock).simulator.catch_up(now)
+            session = Session(db, route(db, now), self.marks, self.clock)
             session.simulator.catch_up(session.sim_now)
             yield session
             _written(db, session.account_id)

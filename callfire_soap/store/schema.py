@@ -184,7 +184,28 @@ def _v5_default_broadcasts(db: Database) -> None:
         foreign_keys=[("account_id", "accounts", "id"), ("broadcast_id", "broadcasts", "id")])
 
 
-def _v6_inbound_and_auto_replies(db: Database) -> None:
+def _v6_numbers_and_keywords(db: Database) -> None:
+    # The numbers accounts own (store/numbers.py): one row per number, so no number
+    # has two owners; a released number's row goes and the number is available
+    # again.  active_at is the simulated instant its order finished (before it the
+    # number is PENDING); configuration is its NumberConfiguration as JSON.
+    db["numbers"].create(
+        {"number": str, "account_id": int, "toll_free": int, "order_id": int,
+         "active_at": int, "configuration": str},
+        pk="number", not_null={"account_id", "toll_free", "active_at", "configuration"},
+        foreign_keys=[("account_id", "accounts", "id")])
+    db["numbers"].create_index(["account_id", "number"])
+    # Keywords on the short code, one row per keyword: held by account_id, or
+    # released by it at released_at (nobody may buy it again for a while).
+    db["keywords"].create(
+        {"keyword": str, "account_id": int, "short_code": str, "order_id": int,
+         "active_at": int, "released_at": int},
+        pk="keyword", not_null={"account_id", "short_code", "active_at"},
+        foreign_keys=[("account_id", "accounts", "id")])
+    db["keywords"].create_index(["account_id", "keyword"])
+
+
+def _v7_inbound_and_auto_replies(db: Database) -> None:
     # Texts and calls outside any broadcast: inbound ones, and the texts auto-replies
     # send.  Their broadcast and batch are NULL, and they carry what a broadcast's
     # config gives the others (NULL: the broadcast's): type, from_number, message.
@@ -210,7 +231,7 @@ def _v6_inbound_and_auto_replies(db: Database) -> None:
 
 
 MIGRATIONS = [_v1_accounts_and_contacts, _v2_do_not_contact, _v3_broadcasts, _v4_one_id_space,
-              _v5_default_broadcasts, _v6_inbound_and_auto_replies]
+              _v5_default_broadcasts, _v6_numbers_and_keywords, _v7_inbound_and_auto_replies]
 
 
 def migrate(db: Database) -> int:
