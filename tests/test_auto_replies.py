@@ -17,11 +17,6 @@ def texts(client, server):
     return bind(client, server, "Text")
 
 
-@pytest.fixture
-def contacts(client, server):
-    return bind(client, server, "Contact")
-
-
 def reply(texts, number="67076", match="", message="Thanks for writing", **fields):
     return texts.CreateAutoReply(AutoReply={"Number": number, "Match": match,
                                             "Message": message, **fields})

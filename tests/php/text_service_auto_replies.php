@@ -5,10 +5,7 @@
 // inbound text (`sim inbound-text`), whose reply is read back with QueryTexts.
 require __DIR__ . '/lib.php';
 
-set_error_handler(function ($level, $message, $file, $line) {
-    fwrite(STDERR, "MISMATCH: PHP warning at line $line: $message\n");
-    exit(1);
-});
+warnings_fail();
 
 $client = callfire_client();
 $sender = '13105551212';
