@@ -1,4 +1,5 @@
-"""The command line: ``serve``, ``account create|list|passwd|delete``, ``sim advance|now``.
+"""The command line: ``serve``, ``account create|list|passwd|delete``,
+``sim advance|now|inbound-text|inbound-call``, ``admin set|off|show``.
 
 Whatever a user typed that cannot work ends the command with one line on
 standard error and exit status 2, never a traceback.  Every option can also
@@ -22,8 +23,10 @@ from . import __version__
 from .app import DEFAULT_DB
 from .limits import ENV_PREFIX, Limits
 from .soap.wsdl import ENTRY, WSDL_PATH
-from .store import CallFireError, Store, UnusableDatabase
+from .domain import inbound
+from .store import CallFireError, Store, UnusableDatabase, phone
 from .store.accounts import validate_login
+from .store.admin import AdminFile, admin_path
 from .store.clock import DEFAULT_SPEED
 
 USAGE = 2     # exit status: the command cannot work as typed
@@ -82,6 +85,19 @@ def speed(text: str) -> float:
     if not math.isfinite(value) or value < 0:
         raise argparse.ArgumentTypeError("%s is not a speed (0 or more)" % text)
     return value
+
+
+def phone_number(text: str) -> str:
+    if phone.normalize(text) is None:
+        raise argparse.ArgumentTypeError("%r is not a North American phone number" % text)
+    return text
+
+
+def receiving_number(text: str) -> str:
+    if phone.normalize_receiving(text) is None:
+        raise argparse.ArgumentTypeError(
+            "%r is neither a North American phone number nor a short code" % text)
+    return text
 
 
 def log_format(text: str) -> str:
@@ -160,6 +176,22 @@ def _check_first_account_settings() -> None:
                       "for a random one")
 
 
+def _admin_login(db_path: str, login: str | None, log) -> None:
+    """``--admin-login``: the admin surface's login, with CALLFIRE_SOAP_ADMIN_PASSWORD or,
+    for a login not set before, a random password shown once.  Without it the admin
+    file keeps what ``admin set`` put there (or the surface stays off)."""
+    admin = _open_admin(db_path)
+    given = os.environ.get(ENV_PREFIX + "ADMIN_PASSWORD")
+    if login is None or (admin.admin_login() == login and not given):
+        return
+    password = given or secrets.token_urlsafe(12)
+    admin.set_admin(login, password)
+    if given:
+        log.info("Admin login %r (password from %sADMIN_PASSWORD)", login, ENV_PREFIX)
+    else:
+        log.info("Admin login %r with password %r (shown once)", login, password)
+
+
 def serve(args: argparse.Namespace) -> int:
     from granian import Granian
     from granian.constants import Interfaces
@@ -167,6 +199,11 @@ def serve(args: argparse.Namespace) -> int:
     from .accesslog import logging_config
 
     _check_first_account_settings()
+    if args.admin_login is not None:
+        _valid(validate_login, args.admin_login, "--admin-login")
+    if os.environ.get(ENV_PREFIX + "ADMIN_PASSWORD") == "":
+        raise Failure("%sADMIN_PASSWORD is empty: set a password, or unset it for a "
+                      "random one" % ENV_PREFIX)
     family, address = _listen_address(args.host, args.port)
     logging.config.dictConfig(logging_config(args.log_format))
     log = logging.getLogger("callfire_soap")
@@ -183,6 +220,7 @@ def serve(args: argparse.Namespace) -> int:
     try:
         store = _open(args.db)
         _first_account(store, log)
+        _admin_login(args.db, args.admin_login, log)
         started = store.clock.start(args.sim_speed)
     finally:
         probe.close()
@@ -246,6 +284,41 @@ def account_delete(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- the admin login ----------------------------------------------------------
+
+def _open_admin(db_path: str, create: bool = True) -> AdminFile:
+    path = admin_path(db_path)
+    try:
+        return AdminFile(path, create=create)
+    except UnusableDatabase as error:
+        raise Failure("%s: %s" % (path, error)) from None
+
+
+def admin_set(args: argparse.Namespace) -> int:
+    _valid(validate_login, args.login, "login")
+    password = _read_password(args.password)
+    _open(args.db, create=False)  # the admin file goes beside a database that exists
+    _open_admin(args.db).set_admin(args.login, password)
+    print("The admin surface opens to %r (at /admin/ of the running server)" % args.login)
+    return 0
+
+
+def admin_off(args: argparse.Namespace) -> int:
+    _open(args.db, create=False)
+    if _open_admin(args.db).clear_admin():
+        print("The admin surface is off")
+    else:
+        print("The admin surface was off already")
+    return 0
+
+
+def admin_show(args: argparse.Namespace) -> int:
+    _open(args.db, create=False)
+    login = _open_admin(args.db).admin_login()
+    print("off" if login is None else "on, admin login %r" % login)
+    return 0
+
+
 # -- the simulation clock -----------------------------------------------------
 
 def sim_advance(args: argparse.Namespace) -> int:
@@ -262,10 +335,44 @@ def sim_now(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(store: Store, kind: str, args: argparse.Namespace,
+            arrival: inbound.Arrival) -> int:
+    """One line: where the text or call went and what followed from it."""
+    line = "Inbound %s %d from %s to %s reached account %r (id %d)" % (
+        kind, arrival.action_id, args.from_number, args.to, store.accounts.login_of(
+            arrival.account_id), arrival.account_id)
+    if arrival.opted_out:
+        line += "; %s is on its Do Not Contact list for texts now" % args.from_number
+    if arrival.reply_id is not None:
+        line += "; auto-reply %d answered it with text %d" % (arrival.auto_reply_id,
+                                                             arrival.reply_id)
+    print(line)
+    return 0
+
+
+def sim_inbound_text(args: argparse.Namespace) -> int:
+    store = _open(args.db, create=False)
+    return _report(store, "text", args, inbound.receive_text(
+        store, args.to, args.from_number, args.message, args.login))
+
+
+def sim_inbound_call(args: argparse.Namespace) -> int:
+    store = _open(args.db, create=False)
+    return _report(store, "call", args, inbound.receive_call(
+        store, args.to, args.from_number, args.login))
+
+
 # -- the parser ---------------------------------------------------------------
 
 def _db_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", default=DEFAULT_DB, help="SQLite file (default %(default)s)")
+
+
+def _login_and_password(p: argparse.ArgumentParser, password: str) -> None:
+    p.add_argument("login")
+    _db_option(p)
+    p.add_argument("--password", help="%s (default: typed twice on a terminal, else one "
+                                      "line of standard input)" % password)
 
 
 def parser() -> Parser:
@@ -306,9 +413,14 @@ def parser() -> Parser:
                         "(default %(default)g)")
     p.add_argument("--log-format", type=log_format, default="text",
                    help="text, or json for one JSON object a line (default %(default)s)")
+    p.add_argument("--admin-login",
+                   help="turn the admin surface (/admin/) on for this login, with "
+                        "password %sADMIN_PASSWORD (default: a random one, printed once); "
+                        "without it, what `admin set` stored holds (default: off)"
+                        % ENV_PREFIX)
     p.set_defaults(run=serve)
 
-    sim = commands.add_parser("sim", help="the broadcast simulation's clock")
+    sim = commands.add_parser("sim", help="the simulation: its clock, inbound texts and calls")
     sim_commands = sim.add_subparsers(dest="sim_command", required=True)
     p = sim_commands.add_parser("advance", help="move the clock forward")
     p.add_argument("seconds", type=non_negative, help="simulated seconds to move")
@@ -317,29 +429,56 @@ def parser() -> Parser:
     p = sim_commands.add_parser("now", help="show the clock")
     _db_option(p)
     p.set_defaults(run=sim_now)
+    for kind, run in (("text", sim_inbound_text), ("call", sim_inbound_call)):
+        p = sim_commands.add_parser(
+            "inbound-" + kind, help="an inbound %s arrives, now on the clock" % kind,
+            description="An inbound %s arrives at the simulation clock's now and reaches "
+                        "the account --login names, else the one the routing rule picks "
+                        "(see the README)." % kind)
+        _db_option(p)
+        p.add_argument("--to", required=True, type=receiving_number,
+                       help="the number %s: a North American number or a short code"
+                            % ("texted" if kind == "text" else "called"))
+        p.add_argument("--from", dest="from_number", required=True, type=phone_number,
+                       help="the sender's North American number")
+        if kind == "text":
+            p.add_argument("--message", required=True, help="the text")
+        p.add_argument("--login", help="the account it reaches (default: by the rule)")
+        p.set_defaults(run=run)
 
     account = commands.add_parser("account", help="manage API accounts")
     account_commands = account.add_subparsers(dest="account_command", required=True)
     p = account_commands.add_parser("create", help="create an account")
-    p.add_argument("login")
-    _db_option(p)
-    p.add_argument("--password", help="the password (default: typed twice on a terminal, "
-                                      "else one line of standard input)")
+    _login_and_password(p, "the password")
     p.set_defaults(run=account_create)
     p = account_commands.add_parser("list", help="list the accounts and what they hold")
     _db_option(p)
     p.set_defaults(run=account_list)
     p = account_commands.add_parser("passwd", help="change an account's password")
-    p.add_argument("login")
-    _db_option(p)
-    p.add_argument("--password", help="the new password (default: typed twice on a "
-                                      "terminal, else one line of standard input)")
+    _login_and_password(p, "the new password")
     p.set_defaults(run=account_passwd)
     p = account_commands.add_parser("delete", help="delete an account and all its data")
     p.add_argument("login")
     _db_option(p)
     p.add_argument("--yes", action="store_true", help="yes, delete it and its data")
     p.set_defaults(run=account_delete)
+
+    admin = commands.add_parser(
+        "admin", help="the admin surface's login",
+        description="The admin surface (/admin/: journal, injection, reset, snapshots) "
+                    "has one login of its own, never an API account's; with none set it "
+                    "is off.  It is kept in the admin file beside the database.")
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True)
+    p = admin_commands.add_parser("set", help="set the admin login and password (turns "
+                                              "the surface on)")
+    _login_and_password(p, "the password")
+    p.set_defaults(run=admin_set)
+    p = admin_commands.add_parser("off", help="remove the admin login (turns the surface off)")
+    _db_option(p)
+    p.set_defaults(run=admin_off)
+    p = admin_commands.add_parser("show", help="whether the surface is on, and its login")
+    _db_option(p)
+    p.set_defaults(run=admin_show)
 
     for command in _leaves(top):
         _from_environment(command)
@@ -361,7 +500,7 @@ def _from_environment(p: argparse.ArgumentParser) -> None:
     when that is set, and says so in its help."""
     for action in p._actions:
         long = [o for o in action.option_strings if o.startswith("--")]
-        if not long or action.dest in ("help", "password", "yes"):
+        if not long or action.dest in ("help", "password", "yes", "login"):
             continue
         name = ENV_PREFIX + action.dest.upper()
         action.help = "%s [env %s]" % (action.help, name)

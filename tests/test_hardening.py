@@ -559,6 +559,7 @@ class Owner:
     broadcast: int  # IVR, STOPPED, with a batch of OWNER_NUMBER and a schedule
     batch: int
     schedule: int
+    auto_reply: int  # on the shared short code
     number: str     # ACTIVE, labelled OWNER_LABEL, as the broadcast is
     keyword: str
     order: int
@@ -783,7 +784,20 @@ CROSS_ACCOUNT = {
     "UnlabelNumber": lambda svc, own: _same_as_missing(
         svc.UnlabelNumber, dict(Number=own.number, LabelName=OWNER_LABEL),
         dict(Number=UNOWNED_NUMBER, LabelName=OWNER_LABEL)),
+    "CreateAutoReply": lambda svc, own: _created_anew(svc.CreateAutoReply(
+        RequestId=OWNER_REQUEST, AutoReply=_auto_reply(id=own.auto_reply)), own.auto_reply,
+        svc.GetAutoReply),
+    "QueryAutoReplies": lambda svc, own: (
+        _nothing(svc.QueryAutoReplies()), _nothing(svc.QueryAutoReplies(Number="67076"))),
+    "GetAutoReply": lambda svc, own: _same_as_missing(
+        svc.GetAutoReply, dict(Id=own.auto_reply), dict(Id=MISSING)),
+    "DeleteAutoReply": lambda svc, own: _same_as_missing(
+        svc.DeleteAutoReply, dict(Id=own.auto_reply), dict(Id=MISSING)),
 }
+
+
+def _auto_reply(**fields) -> dict:
+    return {"Number": "67076", "Match": "", "Message": "Owner's reply", **fields}
 
 
 def _some(page) -> None:
@@ -850,10 +864,12 @@ def test_another_account_cannot_reach_the_data(server, operation):
                   owner_broadcasts.CreateBroadcastSchedule(RequestId=OWNER_REQUEST,
                                                            BroadcastId=broadcast,
                                                            BroadcastSchedule=SCHEDULE),
+                  bind(owner_client, server, "Text").CreateAutoReply(
+                      RequestId=OWNER_REQUEST, AutoReply=_auto_reply()),
                   *_owned(server, owner_client, broadcast), server.store.clock.advance)
     before = account_rows(server.store, owner_account.id)
     assert before["broadcasts"] and before["contact_batches"] and before["actions"] \
-        and before["broadcast_schedules"]
+        and before["broadcast_schedules"] and before["auto_replies"]
 
     (port,) = [port for port, name in _implemented() if name == operation]
     CROSS_ACCOUNT[operation](bind(served_client(server, intruder), server,

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from .accounts import Accounts
 from .actions import Actions
+from .autoreplies import AutoReplies
 from .batches import ContactBatches
 from .broadcasts import Broadcasts
 from .clock import SimulationClock
@@ -52,6 +53,7 @@ class Session:
         self.batches = ContactBatches(db, account_id, self.contacts)
         self.schedules = BroadcastSchedules(db, account_id)
         self.actions = Actions(db, account_id)
+        self.auto_replies = AutoReplies(db, account_id)
         self.simulator = Simulator(db, account_id, self.broadcasts, self.schedules, self.dnc)
         self.numbers = Numbers(db, account_id, lambda: self.sim_now)
         self.keywords = Keywords(db, account_id, lambda: self.sim_now)
@@ -89,7 +91,18 @@ class Session:
         return result_id
 
 
-def _check_file(path: str, create: bool) -> None:
+def connect(path: str) -> Database:
+    """A connection as every part of the server uses one: autocommit (transactions
+    are explicit), WAL, foreign keys checked, waiting for a busy lock."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = %d" % BUSY_TIMEOUT_MS)
+    return Database(conn)
+
+
+def check_file(path: str, create: bool) -> None:
     """Refuse a path SQLite could not use, saying why, before SQLite says less."""
     if os.path.isdir(path):
         raise UnusableDatabase("it is a directory")
@@ -112,7 +125,7 @@ class Store:
         UnusableDatabase when the file cannot be used."""
         self.path = path
         self._local = threading.local()
-        _check_file(path, create)
+        check_file(path, create)
         try:
             migrate(self.db())
         except sqlite3.DatabaseError as error:
@@ -137,14 +150,8 @@ class Store:
         """This thread's connection (SQLite connections are not shared across threads)."""
         db = getattr(self._local, "db", None)
         if db is None:
-            conn = sqlite3.connect(self.path, isolation_level=None,
-                                   timeout=BUSY_TIMEOUT_MS / 1000)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA busy_timeout = %d" % BUSY_TIMEOUT_MS)
-            conn.create_function("casefold", 1, str.casefold, deterministic=True)
-            db = self._local.db = Database(conn)
+            db = self._local.db = connect(self.path)
+            db.conn.create_function("casefold", 1, str.casefold, deterministic=True)
         return db
 
     @contextmanager
@@ -180,6 +187,28 @@ class Store:
             if write:
                 session.simulator.catch_up(session.sim_now)
             yield session
-            if write:  # what this process remembered of the account's queries is stale
-                db.execute("UPDATE accounts SET data_version = data_version + 1 "
-                           "WHERE id = ?", [account_id])
+            if write:
+                _written(db, account_id)
+
+    @contextmanager
+    def routed_session(self, route: Callable[[Database, int], int]) -> Iterator[Session]:
+        """A write call for the account ``route`` chooses from the whole database at
+        the simulated instant it is given (an inbound text or call).  Every account's
+        broadcasts are simulated up to now first: the choice reads what they sent."""
+        with self.transaction(write=True) as db:
+            now = self.clock.now()
+            for (account_id,) in db.execute(
+                    "SELECT DISTINCT account_id FROM broadcasts WHERE next_event <= ?",
+                    [now]).fetchall():
+                Session(db, account_id, self.marks, self.clock).simulator.catch_up(now)
+            session = Session(db, route(db, now), self.marks, self.clock)
+            session.simulator.catch_up(session.sim_now)
+            yield session
+            _written(db, session.account_id)
+
+
+def _written(db: Database, account_id: int) -> None:
+    """After a write call: what each process remembered of the account's queries
+    is stale."""
+    db.execute("UPDATE accounts SET data_version = data_version + 1 WHERE id = ?",
+               [account_id])

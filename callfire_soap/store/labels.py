@@ -29,6 +29,13 @@ def labelled(column: str) -> str:
             "ON l.id = bl.label_id WHERE l.account_id = ? AND l.name = ?)" % column)
 
 
+def labelled_number(column: str) -> str:
+    """SQL: ``column`` is a number carrying the label of the two parameters that follow
+    (account id, label name)."""
+    return ("%s IN (SELECT nl.number FROM number_labels nl JOIN labels l ON "
+            "l.id = nl.label_id WHERE l.account_id = ? AND l.name = ?)" % column)
+
+
 def broadcast_labels(db: Database, broadcast_ids: Iterable[int]) -> dict[int, list[str]]:
     """The label names on each of these broadcasts, in name order."""
     found: dict[int, list[str]] = {}

@@ -22,6 +22,7 @@ from sqlite_utils import Database
 
 from . import phone
 from .errors import CallFireError, InvalidRequest, NotFound
+from .labels import labelled_number
 from .market import TOLL_FREE_AREA_CODES, RegionFilter, is_toll_free, region_of
 from .pages import Page, page_of
 from .records import Records
@@ -156,9 +157,7 @@ class Numbers(Records[OwnedNumber]):
         is in none: only a Prefix selects it), carrying ``label`` if given."""
         where, params = None, []
         if label is not None:
-            where = ("number IN (SELECT nl.number FROM number_labels nl JOIN labels l ON "
-                     "l.id = nl.label_id WHERE l.account_id = ? AND l.name = ?)")
-            params = [self.account_id, label]
+            where, params = labelled_number("number"), [self.account_id, label]
         found = [owned for owned in self.rows_where(where, params)
                  if wanted.selects(owned.number, region_of(owned.number))]
         return page_of(found, first, limit)

@@ -205,7 +205,32 @@ def _v6_numbers_and_keywords(db: Database) -> None:
     db["keywords"].create_index(["account_id", "keyword"])
 
 
-def _v7_number_orders(db: Database) -> None:
+def _v7_inbound_and_auto_replies(db: Database) -> None:
+    # Texts and calls outside any broadcast: inbound ones, and the texts auto-replies
+    # send.  Their broadcast and batch are NULL, and they carry what a broadcast's
+    # config gives the others (NULL: the broadcast's): type, from_number, message.
+    # SQLite cannot drop NOT NULL in place: the tables are rebuilt, ids and indexes kept.
+    for table, columns in (("actions", ("broadcast_id", "batch_id")),
+                           ("action_records", ("broadcast_id",))):
+        for statement in db[table].transform_sql(
+                not_null={column: False for column in columns}):
+            db.execute(statement)
+    for column in ("type", "from_number", "message"):
+        db.execute("ALTER TABLE actions ADD COLUMN %s TEXT" % column)
+    db.execute("ALTER TABLE actions ADD COLUMN inbound INTEGER NOT NULL DEFAULT 0")
+    # Routing an inbound text on a shared number: who last texted the sender from it.
+    db["actions"].create_index(["to_number", "modified"])
+
+    db["auto_replies"].create(
+        {"id": int, "account_id": int, "number": str, "keyword": str, "match": str,
+         "message": str},
+        pk="id", not_null={"account_id", "number", "match", "message"},
+        foreign_keys=[("account_id", "accounts", "id")])
+    db["auto_replies"].create_index(["account_id", "number"])
+    db["auto_replies"].create_index(["number"])
+
+
+def _v8_number_orders(db: Database) -> None:
     # What an order asked for and got (store/orders.py): items is JSON, per kind
     # (local, toll_free, keywords) its count ordered and what it fulfilled;
     # outcome FINISHED or ERRORED, reached at finish_at.
@@ -217,7 +242,7 @@ def _v7_number_orders(db: Database) -> None:
     db["number_orders"].create_index(["account_id", "id"])
 
 
-def _v8_labels(db: Database) -> None:
+def _v9_labels(db: Database) -> None:
     # Labels by name, per account (store/labels.py), on broadcasts and on numbers.
     db["labels"].create({"id": int, "account_id": int, "name": str}, pk="id",
                         not_null={"account_id", "name"},
@@ -242,23 +267,35 @@ def _v8_labels(db: Database) -> None:
 
 
 MIGRATIONS = [_v1_accounts_and_contacts, _v2_do_not_contact, _v3_broadcasts, _v4_one_id_space,
-              _v5_default_broadcasts, _v6_numbers_and_keywords, _v7_number_orders, _v8_labels]
+              _v5_default_broadcasts, _v6_numbers_and_keywords, _v7_inbound_and_auto_replies,
+              _v8_number_orders, _v9_labels]
 
 
-def migrate(db: Database) -> int:
-    """Bring the database up to the latest schema; returns the version reached."""
+def migrate(db: Database, migrations: list | None = None) -> int:
+    """Bring the database up to the latest schema of ``migrations`` (default: the
+    API's, MIGRATIONS); returns the version reached."""
+    migrations = MIGRATIONS if migrations is None else migrations
     conn = db.conn
+    # Foreign keys are off while migrations run, as SQLite's procedure for rebuilding
+    # a table wants (the pragma is a no-op inside a transaction), and checked at the end.
+    enforced = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
+        if version > len(migrations):
             raise UnusableDatabase("its schema version is %d, newer than this version of "
-                                   "callfire-soap knows (%d)" % (version, len(MIGRATIONS)))
-        for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+                                   "callfire-soap knows (%d)" % (version, len(migrations)))
+        for number, step in enumerate(migrations[version:], start=version + 1):
             step(db)
             conn.execute("PRAGMA user_version = %d" % number)
+        broken = conn.execute("PRAGMA foreign_key_check").fetchone()
+        if broken is not None:
+            raise UnusableDatabase("a migration broke a reference of table %s" % broken[0])
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return len(MIGRATIONS)
+    finally:
+        conn.execute("PRAGMA foreign_keys = %d" % enforced)
+    return len(migrations)
