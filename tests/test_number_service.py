@@ -9,6 +9,7 @@ import itertools
 import pytest
 from zeep.exceptions import Fault
 
+from callfire_soap.domain import inbound
 from conftest import bind, fault_code
 from test_broadcast_service import (DIALPLAN, advance, bad_request, batch, not_found,
                                     text_broadcast)
@@ -188,6 +189,47 @@ def test_an_owned_number_texts_as_from_number(server, numbers, client):
     advance(server, 60)
     (text,) = texts.QueryTexts(FromNumber=number).Text
     assert (text.FromNumber, text.FinalResult) == (number, "SENT")
+
+
+def test_a_number_bought_and_configured_with_an_ivr_answers_inbound_calls_with_it(
+        server, numbers, client, account):
+    """Found, ordered, FINISHED, configured with an IVR, called: the caller walks the
+    IVR (pressing the first key of each menu); released, it is for sale again."""
+    region = {"City": "Seattle", "State": "WA"}
+    (found,) = numbers.SearchAvailableNumbers(Region=region, Count=1).Number
+    (number,) = buy(server, numbers, Numbers=[found.Number])
+    numbers.ConfigureNumber(Number=number, NumberConfiguration={
+        "InboundCallConfigurationType": "IVR",
+        "InboundCallConfiguration": {"IvrInboundConfig": {"DialplanXml": DIALPLAN}}})
+    arrival = inbound.receive_call(server.store, number, "12065550123")
+    assert arrival.account_id == account.id
+    contacts = bind(client, server, "Contact")
+    (call,) = [item["Call"] for item in contacts.GetContactHistory(
+        ContactId=contacts.QueryContacts(String="12065550123").Contact[0].id)]
+    assert (call.id, call.Inbound, call.ToNumber._value_1, call.FinalResult) == (
+        arrival.action_id, True, number, "LA")
+    (record,) = call.CallRecord
+    assert [(r.Question, r.Response) for r in record.QuestionResponse] == [("choice", "yes")]
+
+    numbers.ConfigureNumber(Number=number, NumberConfiguration={"InboundCallConfiguration": {
+        "CallTrackingConfig": {"TransferNumber": ["13105550103"]}}})
+    inbound.receive_call(server.store, number, "12065550124")
+    (transferred,) = [item["Call"] for item in contacts.GetContactHistory(
+        ContactId=contacts.QueryContacts(String="12065550124").Contact[0].id)]
+    assert transferred.FinalResult == "BUSY"  # what the transfer number answers
+
+    numbers.Release(Number=number)
+    assert number in [n.Number for n in numbers.SearchAvailableNumbers(
+        Region=region, Count=1000).Number]
+
+
+def test_an_inbound_text_to_an_owned_number_reaches_its_owner(server, numbers, client,
+                                                               account):
+    (number,) = buy(server, numbers, BulkLocal={"Count": 1, "Region": {"State": "OR"}})
+    arrival = inbound.receive_text(server.store, number, "15035550123", "is this open?")
+    assert arrival.account_id == account.id
+    (text,) = bind(client, server, "Text").QueryTexts(Inbound=True, ToNumber=number).Text
+    assert (text.Message, text.Inbound) == ("is this open?", True)
 
 
 # -- labels ---------------------------------------------------------------------

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..store import Session, Store, outcomes
 from ..store.actions import Action
 from ..store.autoreplies import AutoReply, receiving_number
-from ..store.errors import InvalidRequest
+from ..store.errors import InvalidRequest, NotFound
 from ..store.inbound import route
 from ..store.phone import normalize
 
@@ -65,9 +65,9 @@ def receive_call(store: Store, to_number: str, from_number: str,
     to_number, caller = _parties(to_number, from_number)
     with store.routed_session(lambda db, now: route(db, True, to_number, caller, None, now,
                                                     login)) as session:
-        call_id = session.actions.add(
-            "VOICE", True, caller, to_number, _contact(session, caller), None,
-            session.sim_now, answer(session, to_number, caller))
+        kind, outcome = answer(session, to_number, caller)
+        call_id = session.actions.add(kind, True, caller, to_number, _contact(session, caller),
+                                      None, session.sim_now, outcome)
         return finished(session, session.actions.get(call_id))
 
 
@@ -75,10 +75,23 @@ def _contact(session: Session, number: str) -> int:
     return session.contacts.for_numbers([number])[number]
 
 
-def answer(session: Session, to_number: str, caller: str) -> outcomes.Outcome:
-    """How an inbound call to ``to_number`` goes: answered at once, as long as a live
+def answer(session: Session, to_number: str, caller: str) -> tuple[str, outcomes.Outcome]:
+    """The kind of an inbound call to ``to_number`` and how it goes, as the number's
+    configuration says when the account owns it, ACTIVE: an IVR number answers with
+    its dialplan, walked as an IVR broadcast's callee walks it (an IVR call); a call
+    tracking number transfers it to its first TransferNumber, which answers as a
+    broadcast's callee would.  Otherwise it is answered at once, as long as a live
     answer to a broadcast."""
-    return outcomes.inbound_call()
+    try:
+        owned = session.numbers.get(to_number)
+    except NotFound:
+        owned = None
+    config = owned.configuration if owned and owned.status == "ACTIVE" else None
+    if config is not None and config.inbound_type == "IVR":
+        return "IVR", outcomes.inbound_call(config.dialplan)
+    if config is not None and config.inbound_type == "TRACKING":
+        return "VOICE", outcomes.call(config.transfer_numbers[0], 1)
+    return "VOICE", outcomes.inbound_call()
 
 
 def finished(session: Session, action: Action) -> Arrival:

@@ -151,7 +151,8 @@ class Actions(Records[Action]):
                 "answer_time": None if outcome.answered_after is None
                 else now + outcome.answered_after,
                 "billed_duration": outcome.billed_duration,
-                "billed_amount": outcome.billed_amount, "message": outcome.message})
+                "billed_amount": outcome.billed_amount, "message": outcome.message,
+                "responses": json.dumps(outcome.responses) if outcome.responses else None})
         return action_id
 
     def get_of_kind(self, texts: bool, ident: int) -> Action:

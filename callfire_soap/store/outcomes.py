@@ -83,8 +83,10 @@ def inbound_text(message: str) -> Outcome:
     return Outcome("RECEIVED", 0, None, 0, 0, 0.0, message)
 
 
-def inbound_call() -> Outcome:
-    """A call that arrived: answered at once, as long as a live answer, billed as one."""
+def inbound_call(dialplan_xml: str | None = None) -> Outcome:
+    """A call that arrived: answered at once, as long as a live answer, billed as one;
+    answered by an IVR, the caller walks its dialplan as a broadcast's callee does."""
     talk = TALK_SECONDS["LA"]
     billed = 60 * math.ceil(talk / 60)
-    return Outcome("LA", talk, 0, talk, billed, round(CALL_PRICE * billed / 60, 2))
+    return Outcome("LA", talk, 0, talk, billed, round(CALL_PRICE * billed / 60, 2),
+                   responses=list(dialplan.answers(dialplan_xml)) if dialplan_xml else [])
