@@ -568,6 +568,7 @@ class Owner:
 
 UNOWNED_NUMBER = "13105550199"  # not in the number market: nobody can own it
 OWNER_LABEL, MISSING_LABEL = "owner1", "owner2"
+DISABLED = {"CallFeature": "DISABLED"}
 
 
 def _same_as_missing(call, mine: dict, missing: dict) -> None:
@@ -755,8 +756,8 @@ CROSS_ACCOUNT = {
     "GetNumber": lambda svc, own: _same_as_missing(
         svc.GetNumber, dict(Number=own.number), dict(Number=UNOWNED_NUMBER)),
     "ConfigureNumber": lambda svc, own: _same_as_missing(
-        svc.ConfigureNumber, dict(Number=own.number, NumberConfiguration={"CallFeature": "DISABLED"}),
-        dict(Number=UNOWNED_NUMBER, NumberConfiguration={"CallFeature": "DISABLED"})),
+        svc.ConfigureNumber, dict(Number=own.number, NumberConfiguration=DISABLED),
+        dict(Number=UNOWNED_NUMBER, NumberConfiguration=DISABLED)),
     "QueryKeywords": lambda svc, own: _nothing(svc.QueryKeywords()),
     "SearchAvailableKeywords": lambda svc, own: _nothing(
         svc.SearchAvailableKeywords(Keywords=[own.keyword])),

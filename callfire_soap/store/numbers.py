@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, TypeVar
 
 from sqlite_utils import Database
 
@@ -30,6 +30,7 @@ from .records import Records
 KEYWORD_SHORT_CODE = "67076"       # the short code keywords are bought on
 KEYWORD_QUARANTINE = 30 * 86400    # a released keyword cannot be bought for 30 days
 LEASE_SECONDS = 30 * 86400         # a lease runs 30 days and renews itself
+T = TypeVar("T")
 _KEYWORD = re.compile(r"[A-Za-z0-9]{1,64}")
 
 
@@ -128,19 +129,27 @@ def _status(active_at: int, now: int) -> str:
     return "ACTIVE" if active_at <= now else "PENDING"
 
 
-class Numbers(Records[OwnedNumber]):
-    """The account's numbers, in number order."""
-    table, kind, order_by = "numbers", "Number", "number"
-    select = "number, toll_free, active_at, configuration"
+class _Held(Records[T]):
+    """What an account holds from an order's end on, read at the call's instant."""
 
     def __init__(self, db: Database, account_id: int, now: Callable[[], int]):
         super().__init__(db, account_id)
         self._now = now
 
-    def record(self, row: dict) -> OwnedNumber:
+    def standing(self, active_at: int) -> tuple[str, Lease]:
+        """Its status and lease now."""
         now = self._now()
+        return _status(active_at, now), _lease(active_at, now)
+
+
+class Numbers(_Held[OwnedNumber]):
+    """The account's numbers, in number order."""
+    table, kind, order_by = "numbers", "Number", "number"
+    select = "number, toll_free, active_at, configuration"
+
+    def record(self, row: dict) -> OwnedNumber:
         return OwnedNumber(row["number"], bool(row["toll_free"]),
-                           _status(row["active_at"], now), _lease(row["active_at"], now),
+                           *self.standing(row["active_at"]),
                            NumberConfiguration(**json.loads(row["configuration"])))
 
     def get(self, number: str) -> OwnedNumber:
@@ -189,19 +198,13 @@ class Numbers(Records[OwnedNumber]):
         return owned.number
 
 
-class Keywords(Records[OwnedKeyword]):
+class Keywords(_Held[OwnedKeyword]):
     """The keywords the account holds, in keyword order."""
     table, kind, order_by = "keywords", "Keyword", "keyword"
     select = "keyword, short_code, active_at"
 
-    def __init__(self, db: Database, account_id: int, now: Callable[[], int]):
-        super().__init__(db, account_id)
-        self._now = now
-
     def record(self, row: dict) -> OwnedKeyword:
-        now = self._now()
-        return OwnedKeyword(row["keyword"], row["short_code"], _status(row["active_at"], now),
-                            _lease(row["active_at"], now))
+        return OwnedKeyword(row["keyword"], row["short_code"], *self.standing(row["active_at"]))
 
     def query(self, first: int | None = None,
               limit: int | None = None) -> Page[OwnedKeyword]:
