@@ -32,7 +32,9 @@ from spyne.model.primitive import Boolean, Date, DateTime, Float, Integer, Time
 from callfire_soap.services import implemented
 from callfire_soap.soap.models import PORTS, SCHEMA
 from callfire_soap.soap.schema import SpaceList, choices, fields, has_any_attribute
+from callfire_soap.store import market
 from callfire_soap.store.attributes import STANDARD_FIELDS
+from callfire_soap.store.market import RegionFilter
 from conftest import (CONTENT_TYPES, ENVELOPE, NS_SVC, SERVED_XSD, SOAP11, SOAP11_HEADERS,
                       SOAP12, SOAP_HEADERS, account_rows, assert_unique_ids, bind, new_account,
                       served_client, start_server)
@@ -43,8 +45,10 @@ OPERATIONS = [(port.path, operation) for port in PORTS for operation in port.ope
 WEIGHTED = OPERATIONS + 9 * [(port.path, operation) for port in PORTS
                              for operation in port.operations
                              if implemented(port.name, operation.name)]
-# Ours, the other account's, and nobody's.
-NUMBERS_IN_USE = ["13105551212", "12135551000", "13105550000"]
+# Numbers of the market the two accounts buy (the same on every server).
+BOUGHT = market.search(RegionFilter(state="KS"), False, 2, lambda numbers: set())
+# Ours, the other account's, and nobody's; then the numbers each owns.
+NUMBERS_IN_USE = ["13105551212", "12135551000", "13105550000", *BOUGHT]
 
 NASTY = st.sampled_from([
     "Robert'); DROP TABLE contacts;--", "' OR 1=1 --", "%", "_", "\\", "*", "\"", ";",
@@ -57,7 +61,7 @@ XML_TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc")) | st.sampled_f
 MEANINGFUL = st.sampled_from([
     "America/New_York", "Asia/Tokyo", "UTC", "Etc/GMT-14", "Pacific/Kiritimati",
     "<dialplan/>", '<dialplan name="Root"><play type="tts">Hi</play></dialplan>',
-    "<!DOCTYPE d><dialplan/>", "<dialplan>",
+    "<!DOCTYPE d><dialplan/>", "<dialplan>", "label", "PIZZA", "67076", "KS", "Wichita",
 ])
 TEXT = XML_TEXT | NASTY | MEANINGFUL
 INTEGERS = (st.integers(-3, 10) | st.integers(-2 ** 63, 2 ** 63 - 1)).map(str)
@@ -284,11 +288,22 @@ def world(fuzzed):
                 "StartTimeOfDay": "09:00:00", "StopTimeOfDay": "17:00:00",
                 "TimeZone": "America/Chicago", "DaysOfWeek": ["MONDAY FRIDAY"]})
         broadcasts.ControlBroadcast(Id=ivr, Command="START", MaxActive=2)
+        _buy(fuzzed, client, BOUGHT[accounts.index(account)], ivr)
     ids = sorted({row[0] for table in ID_TABLES
                   for row in fuzzed.store.db().execute("SELECT id FROM %s" % table)})
     session = requests.Session()
     session.auth = (accounts[0].login, accounts[0].password)
     return accounts, ids, session, {"log": 0}
+
+
+def _buy(fuzzed, client, number: str, broadcast_id: int) -> None:
+    """The account owns ``number`` (and keyword PIZZA, the fuzzing account), labelled."""
+    numbers, labels = bind(client, fuzzed, "Number"), bind(client, fuzzed, "Label")
+    numbers.CreateNumberOrder(Numbers=[number], Keywords=[] if number != BOUGHT[0]
+                              else ["PIZZA"])
+    fuzzed.store.clock.advance(60)
+    labels.LabelNumber(Number=number, LabelName="label")
+    labels.LabelBroadcast(Id=broadcast_id, LabelName="label")
 
 
 @settings(max_examples=EXAMPLES, deadline=None, database=None,

@@ -13,6 +13,7 @@ import statistics
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -558,6 +559,16 @@ class Owner:
     broadcast: int  # IVR, STOPPED, with a batch of OWNER_NUMBER and a schedule
     batch: int
     schedule: int
+    auto_reply: int  # on the shared short code
+    number: str     # ACTIVE, labelled OWNER_LABEL, as the broadcast is
+    keyword: str
+    order: int
+    advance: Callable[[int], None]  # moves the simulation clock
+
+
+UNOWNED_NUMBER = "13105550199"  # not in the number market: nobody can own it
+OWNER_LABEL, MISSING_LABEL = "owner1", "owner2"
+DISABLED = {"CallFeature": "DISABLED"}
 
 
 def _same_as_missing(call, mine: dict, missing: dict) -> None:
@@ -666,7 +677,8 @@ CROSS_ACCOUNT = {
         svc.GetBroadcast),
     "QueryBroadcasts": lambda svc, own: (
         _nothing(svc.QueryBroadcasts()), _nothing(svc.QueryBroadcasts(Type=["IVR"])),
-        _nothing(svc.QueryBroadcasts(Running=False))),
+        _nothing(svc.QueryBroadcasts(Running=False)),
+        _nothing(svc.QueryBroadcasts(LabelName=OWNER_LABEL))),
     "GetBroadcast": lambda svc, own: _same_as_missing(
         svc.GetBroadcast, dict(Id=own.broadcast), dict(Id=MISSING)),
     "UpdateBroadcast": lambda svc, own: _same_as_missing(
@@ -727,13 +739,80 @@ CROSS_ACCOUNT = {
                       own.broadcast, lambda Id: _nothing_else(svc.QueryTexts(BroadcastId=Id)))),
     "QueryTexts": lambda svc, own: (
         _nothing(svc.QueryTexts()), _nothing(svc.QueryTexts(BroadcastId=own.broadcast)),
+        _nothing(svc.QueryTexts(LabelName=OWNER_LABEL)),
         _nothing(svc.QueryTexts(BatchId=own.batch)),
         _nothing(svc.QueryTexts(ToNumber=OWNER_NUMBER))),
     # The owner has calls, no texts: its batch's id is an id of the owner's that GetText
     # must answer as a missing one.
     "GetText": lambda svc, own: _same_as_missing(
         svc.GetText, dict(Id=own.batch), dict(Id=MISSING)),
+    # NumberService: the owner's number is nobody else's to see, buy, configure or release.
+    "QueryRegions": lambda svc, own: _some(svc.QueryRegions(Region={"Prefix": own.number[:7]})),
+    "SearchAvailableNumbers": lambda svc, own: _not_offered(own.number, svc.SearchAvailableNumbers(
+        Region={"Prefix": own.number[:7]}, Count=1000)),
+    "QueryNumbers": lambda svc, own: (
+        _nothing(svc.QueryNumbers(Region={})),
+        _nothing(svc.QueryNumbers(Region={"Prefix": own.number}, LabelName=OWNER_LABEL))),
+    "GetNumber": lambda svc, own: _same_as_missing(
+        svc.GetNumber, dict(Number=own.number), dict(Number=UNOWNED_NUMBER)),
+    "ConfigureNumber": lambda svc, own: _same_as_missing(
+        svc.ConfigureNumber, dict(Number=own.number, NumberConfiguration=DISABLED),
+        dict(Number=UNOWNED_NUMBER, NumberConfiguration=DISABLED)),
+    "QueryKeywords": lambda svc, own: _nothing(svc.QueryKeywords()),
+    "SearchAvailableKeywords": lambda svc, own: _nothing(
+        svc.SearchAvailableKeywords(Keywords=[own.keyword])),
+    "CreateNumberOrder": lambda svc, own: _errored(svc, own, svc.CreateNumberOrder(
+        Numbers=[own.number], Keywords=[own.keyword])),
+    "GetNumberOrder": lambda svc, own: _same_as_missing(
+        svc.GetNumberOrder, dict(Id=own.order), dict(Id=MISSING)),
+    "Release": lambda svc, own: (
+        _same_as_missing(svc.Release, dict(Number=own.number), dict(Number=UNOWNED_NUMBER)),
+        _same_as_missing(svc.Release, dict(Number="67076", Keyword=own.keyword),
+                         dict(Number="67076", Keyword="OWNER1"))),
+    # LabelService: labels are per account, by name.
+    "QueryLabels": lambda svc, own: _nothing(svc.QueryLabels()),
+    "DeleteLabel": lambda svc, own: _same_as_missing(
+        svc.DeleteLabel, dict(LabelName=OWNER_LABEL), dict(LabelName=MISSING_LABEL)),
+    "LabelBroadcast": lambda svc, own: _same_as_missing(
+        svc.LabelBroadcast, dict(Id=own.broadcast, LabelName=OWNER_LABEL),
+        dict(Id=MISSING, LabelName=OWNER_LABEL)),
+    "UnlabelBroadcast": lambda svc, own: _same_as_missing(
+        svc.UnlabelBroadcast, dict(Id=own.broadcast, LabelName=OWNER_LABEL),
+        dict(Id=MISSING, LabelName=OWNER_LABEL)),
+    "LabelNumber": lambda svc, own: _same_as_missing(
+        svc.LabelNumber, dict(Number=own.number, LabelName=OWNER_LABEL),
+        dict(Number=UNOWNED_NUMBER, LabelName=OWNER_LABEL)),
+    "UnlabelNumber": lambda svc, own: _same_as_missing(
+        svc.UnlabelNumber, dict(Number=own.number, LabelName=OWNER_LABEL),
+        dict(Number=UNOWNED_NUMBER, LabelName=OWNER_LABEL)),
+    "CreateAutoReply": lambda svc, own: _created_anew(svc.CreateAutoReply(
+        RequestId=OWNER_REQUEST, AutoReply=_auto_reply(id=own.auto_reply)), own.auto_reply,
+        svc.GetAutoReply),
+    "QueryAutoReplies": lambda svc, own: (
+        _nothing(svc.QueryAutoReplies()), _nothing(svc.QueryAutoReplies(Number="67076"))),
+    "GetAutoReply": lambda svc, own: _same_as_missing(
+        svc.GetAutoReply, dict(Id=own.auto_reply), dict(Id=MISSING)),
+    "DeleteAutoReply": lambda svc, own: _same_as_missing(
+        svc.DeleteAutoReply, dict(Id=own.auto_reply), dict(Id=MISSING)),
 }
+
+
+def _auto_reply(**fields) -> dict:
+    return {"Number": "67076", "Match": "", "Message": "Owner's reply", **fields}
+
+
+def _some(page) -> None:
+    assert page.TotalResults > 0
+
+
+def _not_offered(number: str, page) -> None:
+    assert number not in [n.Number for n in page.Number]
+
+
+def _errored(svc, own: Owner, order_id: int) -> None:
+    """The intruder's order for the owner's number and keyword buys nothing."""
+    own.advance(60)
+    assert svc.GetNumberOrder(Id=order_id).Status == "ERRORED"
 
 
 def _nothing(page) -> None:
@@ -754,6 +833,19 @@ def test_every_implemented_operation_has_a_cross_account_case():
     assert sorted(name for _, name in _implemented()) == sorted(CROSS_ACCOUNT)
 
 
+def _owned(server, owner_client, broadcast: int) -> tuple[str, str, int]:
+    """The owner buys a number and a keyword, and labels the number and the broadcast."""
+    numbers = bind(owner_client, server, "Number")
+    (number,) = numbers.SearchAvailableNumbers(Region={"State": "KS"}, Count=1).Number
+    keyword = "OWNER%d" % broadcast
+    order = numbers.CreateNumberOrder(Numbers=[number.Number], Keywords=[keyword])
+    server.store.clock.advance(60)
+    labels = bind(owner_client, server, "Label")
+    labels.LabelNumber(Number=number.Number, LabelName=OWNER_LABEL)
+    labels.LabelBroadcast(Id=broadcast, LabelName=OWNER_LABEL)
+    return number.Number, keyword, order
+
+
 @pytest.mark.parametrize("operation", sorted(CROSS_ACCOUNT))
 def test_another_account_cannot_reach_the_data(server, operation):
     owner_account, intruder = new_account(server), new_account(server)
@@ -772,10 +864,13 @@ def test_another_account_cannot_reach_the_data(server, operation):
                                                       ToNumber=_to(OWNER_NUMBER)),
                   owner_broadcasts.CreateBroadcastSchedule(RequestId=OWNER_REQUEST,
                                                            BroadcastId=broadcast,
-                                                           BroadcastSchedule=SCHEDULE))
+                                                           BroadcastSchedule=SCHEDULE),
+                  bind(owner_client, server, "Text").CreateAutoReply(
+                      RequestId=OWNER_REQUEST, AutoReply=_auto_reply()),
+                  *_owned(server, owner_client, broadcast), server.store.clock.advance)
     before = account_rows(server.store, owner_account.id)
     assert before["broadcasts"] and before["contact_batches"] and before["actions"] \
-        and before["broadcast_schedules"]
+        and before["broadcast_schedules"] and before["auto_replies"]
 
     (port,) = [port for port, name in _implemented() if name == operation]
     CROSS_ACCOUNT[operation](bind(served_client(server, intruder), server,

@@ -3,7 +3,8 @@
 
 The recording ran on a fresh database, each script with an account of its own
 and the simulation clock standing still, so replayed in order (one account per
-script, the clock moved by the recorded ``sim advance`` steps, ``*.txt``) the
+script, the clock moved by the recorded ``sim advance`` steps and inbound texts
+made by ``sim inbound-text`` ones, ``*.txt``) the
 broadcasts' progress comes out the same and every request must get exactly the
 answer PHP got (``*.answer``): success or the FaultCode in its file name, and
 the same body once ids and instants are masked (the accounts, and so the ids,
@@ -12,6 +13,7 @@ names an instant itself (GetBroadcastStats' interval) asks about the
 recording's clock, so its answer is compared by status and FaultCode only.
 """
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +28,7 @@ CAPTURED = Path(__file__).resolve().parent / "php" / "captured"
 ACTIONS = {op.input_element: (port.path, op.soap_action)
            for port in PORTS for op in port.operations}
 INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
+DAY = re.compile(r"\d{4}-\d\d-\d\d")  # a lease's begin and end, by the clock's day
 FAULT_TEXTS = ("Text", "Message", "Detail")
 
 
@@ -49,6 +52,8 @@ def masked(answer: bytes) -> str:
                 node.text = re.sub(r"\d+", "#", node.text)
             else:
                 node.text = INSTANT.sub("T", node.text)
+                if DAY.fullmatch(node.text):
+                    node.text = "D"
     return etree.tostring(document, method="c14n").decode()
 
 
@@ -62,9 +67,12 @@ def test_captured_php_requests_replay(tmp_path):
             if script not in accounts:
                 accounts[script] = new_account(server)
             account = accounts[script]
-            if path.suffix == ".txt":  # a clock step: the command PHP ran, on this database
-                command = path.read_text().split()
-                assert command[:2] == ["sim", "advance"], (path.name, command)
+            if path.suffix == ".txt":  # a step: the command PHP ran, on this database
+                command = shlex.split(path.read_text())
+                assert command[:2] in (["sim", "advance"], ["sim", "inbound-text"]), (
+                    path.name, command)
+                if command[1] == "inbound-text":  # for the script's account
+                    command += ["--login", account.login]
                 subprocess.run([sys.executable, "-m", "callfire_soap", *command,
                                 "--db", str(server.db_path)], check=True, capture_output=True)
                 continue

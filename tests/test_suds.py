@@ -12,6 +12,8 @@ from suds import WebFault
 from suds.client import Client
 from suds.transport.http import HttpAuthenticated
 
+from callfire_soap.domain import inbound
+
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 
 
@@ -97,3 +99,62 @@ def test_suds_runs_every_broadcast_service_operation(server, account):
     stats = broadcasts.GetBroadcastStats(Id=broadcast_id)
     assert (stats.UsageStats.Attempts, stats.ActionStatistics.Finished) == (2, 2)
     assert {s.Result for s in stats.ResultStat} == {"LA", "BUSY"}
+
+
+def test_suds_runs_every_number_and_label_service_operation(server, account):
+    client = suds_client(server, account)
+    numbers = client.service["NumberServicePort"]
+    labels = client.service["LabelServicePort"]
+    assert numbers.QueryRegions(Region={"Prefix": "1212"}).Region[0].City == "New York"
+    (found,) = numbers.SearchAvailableNumbers(Region={"State": "SD"}, Count=1).Number
+    keyword = "SUDS%d" % account.id
+    assert numbers.SearchAvailableKeywords(Keywords=keyword).Keyword[0].Keyword == keyword
+    order_id = numbers.CreateNumberOrder(Numbers=found.Number, Keywords=keyword)
+    server.store.clock.advance(60)
+    order = numbers.GetNumberOrder(Id=order_id)
+    assert (order.Status, order.LocalNumbers.Fulfilled) == ("FINISHED", found.Number)
+    assert numbers.QueryNumbers(MaxResults=1, Region={}).Number[0].Status == "ACTIVE"
+    assert numbers.ConfigureNumber(Number=found.Number, NumberConfiguration={
+        "InboundCallConfiguration": {"IvrInboundConfig": {
+            "DialplanXml": "<dialplan/>"}}}) is None
+    number = numbers.GetNumber(Number=found.Number)
+    assert (number.Status, number.NumberConfiguration.InboundCallConfigurationType) == (
+        "ACTIVE", "IVR")
+    assert numbers.QueryKeywords().Keyword[0].Keyword == keyword
+
+    assert labels.LabelNumber(Number=found.Number, LabelName="suds") is None
+    broadcast_id = client.service["BroadcastServicePort"].CreateBroadcast(Broadcast={
+        "Name": "suds", "IvrBroadcastConfig": {"DialplanXml": "<dialplan/>"}})
+    assert labels.LabelBroadcast(Id=broadcast_id, LabelName="suds") is None
+    assert labels.QueryLabels().Label[0].Name == "suds"
+    assert labels.UnlabelBroadcast(Id=broadcast_id, LabelName="suds") is None
+    assert labels.UnlabelNumber(Number=found.Number, LabelName="suds") is None
+    assert labels.DeleteLabel(LabelName="suds") is None
+    assert labels.QueryLabels().TotalResults == 0
+    assert numbers.Release(Number="67076", Keyword=keyword) is None
+    assert numbers.Release(Number=found.Number) is None
+    with pytest.raises(WebFault) as excinfo:
+        numbers.GetNumber(Number=found.Number)
+    info = excinfo.value.fault.detail.ServiceFaultInfo
+    assert info.FaultCode == "NOT_FOUND" and "does not exist, or is inactive" in info.Message
+
+
+def test_suds_runs_every_auto_reply_operation_and_reads_an_inbound_text(server, account):
+    texts = suds_client(server, account).service["TextServicePort"]
+    reply_id = texts.CreateAutoReply(RequestId="urn:suds:reply", AutoReply={
+        "Number": "67076", "Match": "hours", "Message": "Open 9 to 5"})
+    assert texts.CreateAutoReply(RequestId="urn:suds:reply", AutoReply={
+        "Number": "67076", "Match": "hours", "Message": "Open 9 to 5"}) == reply_id
+    got = texts.GetAutoReply(Id=reply_id)  # suds drops the reply element's own id
+    assert (got.Number, got.Match, got.Message) == ("67076", "hours", "Open 9 to 5")
+    assert texts.QueryAutoReplies().AutoReply[0]._id == reply_id
+    assert texts.QueryAutoReplies(Number="67076").TotalResults == 1
+    inbound.receive_text(server.store, "67076", "13105551212", "hours?", login=account.login)
+    (received,) = texts.QueryTexts(Inbound=True).Text
+    assert (received.Inbound, received.Message) == (True, "hours?")
+    (answer,) = texts.QueryTexts(Inbound=False).Text
+    assert (answer.Message, answer.FinalResult) == ("Open 9 to 5", "SENT")
+    assert texts.DeleteAutoReply(Id=reply_id) is None
+    with pytest.raises(WebFault) as excinfo:
+        texts.GetAutoReply(Id=reply_id)
+    assert excinfo.value.fault.detail.ServiceFaultInfo.FaultCode == "NOT_FOUND"

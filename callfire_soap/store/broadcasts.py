@@ -21,6 +21,7 @@ from typing import Iterable
 
 from . import dialplan, ids, phone
 from .errors import InvalidRequest
+from .labels import labelled
 from .pages import Page
 from .records import Records
 
@@ -171,8 +172,8 @@ class Broadcasts(Records[Broadcast]):
     def query(self, types: Iterable[str] | None = None, running: bool | None = None,
               label: str | None = None, first: int | None = None,
               limit: int | None = None) -> Page[Broadcast]:
-        """Broadcasts of the given types, running or not, in id order.  No broadcast
-        has a label (LabelService is not built), so a LabelName matches none."""
+        """Broadcasts of the given types, running or not, with the label named, in
+        id order.  A label name the account does not have matches none."""
         where, params = ["1"], []
         if types:
             where.append("type IN (SELECT value FROM json_each(?))")
@@ -181,7 +182,8 @@ class Broadcasts(Records[Broadcast]):
             where.append("status %s IN ('START_PENDING', 'RUNNING')"
                          % ("" if running else "NOT"))
         if label is not None:
-            where.append("0")
+            where.append(labelled("id"))
+            params += [self.account_id, label]
         return self.page(" AND ".join(where), params, first, limit)
 
     def require(self, broadcast_id: int, changing: bool = False) -> Broadcast:

@@ -45,6 +45,12 @@ def page_bounds(first: int | None, limit: int | None) -> tuple[int, int]:
     return first, min(limit, MAX_RESULTS)
 
 
+def page_of(items: list[T], first: int | None, limit: int | None) -> Page[T]:
+    """A page of a list already in memory (the number market, an account's numbers)."""
+    first, limit = page_bounds(first, limit)
+    return Page(len(items), items[first:first + limit])
+
+
 @dataclass
 class Remembered:
     version: int

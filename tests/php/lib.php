@@ -46,6 +46,22 @@ function callfire_client($login = null, $password = null) {
     return new SoapClient(env_or_die('CALLFIRE_WSDL'), $options);
 }
 
+// A client per service: with the 'location' option everything goes to one address,
+// so each service's client posts to that address with the service's path ending.
+function service_client($service) {
+    $location = getenv('CALLFIRE_LOCATION');
+    if ($location) {
+        putenv('CALLFIRE_LOCATION=' . preg_replace('#[^/]+$#', $service, $location));
+    }
+    try {
+        return callfire_client();
+    } finally {
+        if ($location) {
+            putenv("CALLFIRE_LOCATION=$location");
+        }
+    }
+}
+
 $GLOBALS['checks'] = 0;
 $GLOBALS['captured'] = 0;
 
@@ -121,20 +137,41 @@ function as_list($value) {
     return is_array($value) ? $value : array($value);
 }
 
-// Move the simulation clock on, as the CLI does; recorded as a step of its own
-// (sim-advance-N.txt holds the command) so that a replay moves it the same way.
-function advance($seconds) {
-    $command = sprintf('%s -m callfire_soap sim advance %d --db %s 2>&1',
-                       escapeshellarg(env_or_die('CALLFIRE_PYTHON')), $seconds,
+// Run `python -m callfire_soap STEP ARGS --db ...` on the server's database, as a person
+// would; recorded as a step of its own (NAME.txt holds STEP) so that a replay runs it too.
+function step($step, $args, $name) {
+    $command = sprintf('%s -m callfire_soap %s %s --db %s 2>&1',
+                       escapeshellarg(env_or_die('CALLFIRE_PYTHON')), $step, $args,
                        escapeshellarg(env_or_die('CALLFIRE_DB')));
     exec($command, $output, $status);
-    check($status === 0, "sim advance $seconds failed: " . implode("\n", $output));
+    check($status === 0, "$step failed: " . implode("\n", $output));
     $dir = getenv('CALLFIRE_CAPTURE');
     if ($dir) {
         $GLOBALS['captured']++;
-        file_put_contents(sprintf('%s/%s-%03d-sim-advance-%d.txt', $dir, getenv('CALLFIRE_SCRIPT'),
-                                  $GLOBALS['captured'], $seconds), "sim advance $seconds\n");
+        file_put_contents(sprintf('%s/%s-%03d-%s.txt', $dir, getenv('CALLFIRE_SCRIPT'),
+                                  $GLOBALS['captured'], $name), "$step\n");
     }
+}
+
+// Move the simulation clock on, as the CLI does (sim-advance-N.txt).
+function advance($seconds) {
+    step(sprintf('sim advance %d', $seconds), '', "sim-advance-$seconds");
+}
+
+// An inbound text arrives, as `sim inbound-text` makes it, for this script's account
+// (sim-inbound-text.txt, without the login: the replay gives its own).
+function inbound_text($to, $from, $message) {
+    step(sprintf('sim inbound-text --to %s --from %s --message %s', escapeshellarg($to),
+                 escapeshellarg($from), escapeshellarg($message)),
+         '--login ' . escapeshellarg(env_or_die('CALLFIRE_LOGIN')), 'sim-inbound-text');
+}
+
+// A PHP warning is a mismatch: legacy scripts ran with them on.
+function warnings_fail() {
+    set_error_handler(function ($level, $message, $file, $line) {
+        fwrite(STDERR, "MISMATCH: PHP warning at line $line: $message\n");
+        exit(1);
+    });
 }
 
 function done($script) {
