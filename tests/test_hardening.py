@@ -540,7 +540,7 @@ def test_repeated_failed_logins_are_refused_for_a_while(guarded):
 
 # -- one account cannot reach another's data, whatever the operation ------------
 
-OWNER_NUMBER, OWNER_DNC_NUMBER = "13105551212", "13105550000"
+OWNER_NUMBER, OWNER_DNC_NUMBER, OWNER_OTHER_NUMBER = "13105551212", "13105550000", "12135550123"
 OWNER_REQUEST = "urn:owner:1"  # the RequestId of each of the owner's creates
 MISSING = 10 ** 12
 DIALPLAN = '<dialplan name="Root"><play type="tts">Owner</play></dialplan>'
@@ -558,6 +558,10 @@ class Owner:
     broadcast: int  # IVR, STOPPED, with a batch of OWNER_NUMBER and a schedule
     batch: int
     schedule: int
+    call: int            # the batch's call, READY
+    text_broadcast: int  # by SendText with the owner's RequestId, to OWNER_OTHER_NUMBER
+    text: int
+    call_broadcast: int  # by SendCall, likewise
 
 
 def _same_as_missing(call, mine: dict, missing: dict) -> None:
@@ -727,12 +731,23 @@ CROSS_ACCOUNT = {
                       own.broadcast, lambda Id: _nothing_else(svc.QueryTexts(BroadcastId=Id)))),
     "QueryTexts": lambda svc, own: (
         _nothing(svc.QueryTexts()), _nothing(svc.QueryTexts(BroadcastId=own.broadcast)),
+        _nothing(svc.QueryTexts(BroadcastId=own.text_broadcast)),
         _nothing(svc.QueryTexts(BatchId=own.batch)),
-        _nothing(svc.QueryTexts(ToNumber=OWNER_NUMBER))),
-    # The owner has calls, no texts: its batch's id is an id of the owner's that GetText
-    # must answer as a missing one.
+        _nothing(svc.QueryTexts(ToNumber=OWNER_OTHER_NUMBER))),
     "GetText": lambda svc, own: _same_as_missing(
-        svc.GetText, dict(Id=own.batch), dict(Id=MISSING)),
+        svc.GetText, dict(Id=own.text), dict(Id=MISSING)),
+    # CallService.  The intruder's SendCall with the owner's RequestId is a new broadcast.
+    "SendCall": lambda svc, own: _created_anew(
+        svc.SendCall(RequestId=OWNER_REQUEST, ToNumber=_to(OWNER_NUMBER),
+                     VoiceBroadcastConfig={"LiveSoundText": "x"}, ScrubBroadcastDuplicates=True),
+        own.call_broadcast, lambda Id: _nothing_else(svc.QueryCalls(BroadcastId=Id))),
+    "QueryCalls": lambda svc, own: (
+        _nothing(svc.QueryCalls()), _nothing(svc.QueryCalls(BroadcastId=own.broadcast)),
+        _nothing(svc.QueryCalls(BroadcastId=own.call_broadcast)),
+        _nothing(svc.QueryCalls(BatchId=own.batch)),
+        _nothing(svc.QueryCalls(ToNumber=OWNER_NUMBER))),
+    "GetCall": lambda svc, own: _same_as_missing(
+        svc.GetCall, dict(Id=own.call), dict(Id=MISSING)),
 }
 
 
@@ -765,14 +780,23 @@ def test_another_account_cannot_reach_the_data(server, operation):
     owner_broadcasts = bind(owner_client, server, "Broadcast")
     broadcast = owner_broadcasts.CreateBroadcast(RequestId=OWNER_REQUEST,
                                                  Broadcast=_ivr("Owner's"))
+    owner_calls = bind(owner_client, server, "Call")
+    owner_texts = bind(owner_client, server, "Text")
+    batch = owner_broadcasts.CreateContactBatch(RequestId=OWNER_REQUEST, BroadcastId=broadcast,
+                                                ToNumber=_to(OWNER_NUMBER))
+    text_broadcast = owner_texts.SendText(RequestId=OWNER_REQUEST,
+                                          ToNumber=_to(OWNER_OTHER_NUMBER),
+                                          TextBroadcastConfig={"Message": "Owner's"})
     owner = Owner(contact.id, contact_list,
                   owner_svc.CreateDncList(Name="Owner's", Numbers=OWNER_DNC_NUMBER), broadcast,
-                  owner_broadcasts.CreateContactBatch(RequestId=OWNER_REQUEST,
-                                                      BroadcastId=broadcast,
-                                                      ToNumber=_to(OWNER_NUMBER)),
+                  batch,
                   owner_broadcasts.CreateBroadcastSchedule(RequestId=OWNER_REQUEST,
                                                            BroadcastId=broadcast,
-                                                           BroadcastSchedule=SCHEDULE))
+                                                           BroadcastSchedule=SCHEDULE),
+                  owner_calls.QueryCalls(BroadcastId=broadcast).Call[0].id, text_broadcast,
+                  owner_texts.QueryTexts(BroadcastId=text_broadcast).Text[0].id,
+                  owner_calls.SendCall(RequestId=OWNER_REQUEST, ToNumber=_to(OWNER_OTHER_NUMBER),
+                                       VoiceBroadcastConfig={"LiveSoundText": "Owner's"}))
     before = account_rows(server.store, owner_account.id)
     assert before["broadcasts"] and before["contact_batches"] and before["actions"] \
         and before["broadcast_schedules"]
