@@ -97,3 +97,55 @@ def test_suds_runs_every_broadcast_service_operation(server, account):
     stats = broadcasts.GetBroadcastStats(Id=broadcast_id)
     assert (stats.UsageStats.Attempts, stats.ActionStatistics.Finished) == (2, 2)
     assert {s.Result for s in stats.ResultStat} == {"LA", "BUSY"}
+
+
+def _number(action) -> str:
+    """A call's or text's ToNumber: suds reads one without attributes as a string."""
+    return getattr(action.ToNumber, "value", action.ToNumber)
+
+
+def test_suds_runs_every_text_service_operation(server, account):
+    client = suds_client(server, account)
+    texts = client.service["TextServicePort"]
+    # A ToNumber with attributes is built by suds' factory (its text is ``value``);
+    # a plain string is one without.
+    to_number = client.factory.create("{http://api.callfire.com/data}ToNumber")
+    to_number.value, to_number._ClientData = "13105551212", "appt-7"
+    broadcast_id = texts.SendText(
+        BroadcastName="suds", ToNumber=[to_number, "13105550105"],
+        TextBroadcastConfig={"Message": "Your appointment is tomorrow"})
+    assert texts.QueryTexts(BroadcastId=broadcast_id).Text[0].State == "READY"
+    server.store.clock.advance(120)
+    page = texts.QueryTexts(BroadcastId=broadcast_id)
+    assert page.TotalResults == 2
+    by_number = {_number(t): t for t in page.Text}
+    sent = texts.GetText(Id=by_number["13105551212"]._id)
+    assert (sent.State, sent.FinalResult, sent.Message, sent.ToNumber._ClientData) == (
+        "FINISHED", "SENT", "Your appointment is tomorrow", "appt-7")
+    assert sent.TextRecord[0].Result == "SENT"
+    assert by_number["13105550105"].FinalResult == "CARRIER_ERROR"
+    with pytest.raises(WebFault) as excinfo:
+        texts.GetText(Id=broadcast_id)
+    assert excinfo.value.fault.detail.ServiceFaultInfo.FaultCode == "NOT_FOUND"
+    with pytest.raises(WebFault) as excinfo:
+        texts.SendText(ToNumber=["13105551212"], Type="VOICE",
+                       TextBroadcastConfig={"Message": "x"})
+    assert excinfo.value.fault.detail.ServiceFaultInfo.FaultCode == "BAD_REQUEST"
+
+
+def test_suds_runs_every_call_service_operation(server, account):
+    client = suds_client(server, account)
+    calls = client.service["CallServicePort"]
+    broadcast_id = calls.SendCall(
+        BroadcastName="suds", ToNumber=["13105550101", "13105550102"],
+        VoiceBroadcastConfig={"LiveSoundText": "Hello", "MachineSoundText": "Call us"})
+    server.store.clock.advance(600)
+    page = calls.QueryCalls(BroadcastId=broadcast_id)
+    assert page.TotalResults == 2
+    results = {_number(c): c.FinalResult for c in page.Call}
+    assert results == {"13105550101": "LA", "13105550102": "AM"}
+    call = calls.GetCall(Id=page.Call[0]._id)
+    assert (call.State, call.CallRecord[0].Duration) == ("FINISHED", 45)
+    with pytest.raises(WebFault) as excinfo:
+        calls.GetCall(Id=broadcast_id)
+    assert excinfo.value.fault.detail.ServiceFaultInfo.FaultCode == "NOT_FOUND"
