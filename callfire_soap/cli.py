@@ -1,4 +1,5 @@
-"""The command line: ``serve``, ``account create|list|passwd|delete``, ``sim advance|now``.
+"""The command line: ``serve``, ``account create|list|passwd|delete``,
+``sim advance|now|caller-id-code``.
 
 Whatever a user typed that cannot work ends the command with one line on
 standard error and exit status 2, never a traceback.  Every option can also
@@ -22,8 +23,9 @@ from . import __version__
 from .app import DEFAULT_DB
 from .limits import ENV_PREFIX, Limits
 from .soap.wsdl import ENTRY, WSDL_PATH
-from .store import CallFireError, Store, UnusableDatabase
+from .store import CallFireError, NotFound, Store, UnusableDatabase
 from .store.accounts import validate_login
+from .store.caller_ids import ANSWERED, CallerIds, caller_id
 from .store.clock import DEFAULT_SPEED
 
 USAGE = 2     # exit status: the command cannot work as typed
@@ -82,6 +84,14 @@ def speed(text: str) -> float:
     if not math.isfinite(value) or value < 0:
         raise argparse.ArgumentTypeError("%s is not a speed (0 or more)" % text)
     return value
+
+
+def boolean(text: str) -> bool:
+    """A flag's value from the environment: 1, true, yes or on; 0, false, no or off."""
+    value = text.strip().lower()
+    if value not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        raise argparse.ArgumentTypeError("%r is not true or false" % text)
+    return value in ("1", "true", "yes", "on")
 
 
 def log_format(text: str) -> str:
@@ -184,12 +194,15 @@ def serve(args: argparse.Namespace) -> int:
         store = _open(args.db)
         _first_account(store, log)
         started = store.clock.start(args.sim_speed)
+        store.require_verified_caller_ids(args.require_verified_caller_id)
     finally:
         probe.close()
     log.info("callfire-soap %s: database %s, %d worker(s) of %d thread(s), simulation "
              "clock at %s running %g times real time", __version__, os.path.abspath(args.db),
              args.workers, args.threads,
              datetime.fromtimestamp(started, timezone.utc).isoformat(), args.sim_speed)
+    if args.require_verified_caller_id:
+        log.info("Call broadcasts must come from verified caller ids")
     log.info("WSDL: %s%s%s", url, WSDL_PATH, ENTRY)
     # The workers are other processes: settings travel by environment.
     os.environ[ENV_PREFIX + "DB"] = args.db
@@ -262,6 +275,34 @@ def sim_now(args: argparse.Namespace) -> int:
     return 0
 
 
+def sim_caller_id_code(args: argparse.Namespace) -> int:
+    """The code the latest verification call to the number spoke, for a test to
+    pass to VerifyCallerId; refused when no call was made or none was answered."""
+    _valid(caller_id, args.number, "number")
+    store = _open(args.db, create=False)
+    accounts = {a.login: a.id for a in store.accounts.summaries()}
+    if args.login is not None and args.login not in accounts:
+        raise Failure("no account %r" % args.login, REFUSED)
+    with store.transaction(write=False) as db:
+        calls = []
+        for login, account_id in accounts.items():
+            if args.login in (None, login):
+                try:
+                    calls.append((login, CallerIds(db, account_id).latest(args.number)))
+                except NotFound:
+                    continue
+    if not calls:
+        raise Failure("no verification call to %s%s" % (
+            args.number, "" if args.login is None else " from account %r" % args.login),
+            REFUSED)
+    login, call = max(calls, key=lambda found: found[1].called)
+    if call.result not in ANSWERED:
+        raise Failure("the verification call to %s was not answered (%s): it spoke no code"
+                      % (call.number, call.result), REFUSED)
+    print(call.code)
+    return 0
+
+
 # -- the parser ---------------------------------------------------------------
 
 def _db_option(p: argparse.ArgumentParser) -> None:
@@ -306,6 +347,9 @@ def parser() -> Parser:
                         "(default %(default)g)")
     p.add_argument("--log-format", type=log_format, default="text",
                    help="text, or json for one JSON object a line (default %(default)s)")
+    p.add_argument("--require-verified-caller-id", action="store_true",
+                   help="refuse a call broadcast whose FromNumber is not a verified caller "
+                        "id of its account (default: any FromNumber)")
     p.set_defaults(run=serve)
 
     sim = commands.add_parser("sim", help="the broadcast simulation's clock")
@@ -317,6 +361,15 @@ def parser() -> Parser:
     p = sim_commands.add_parser("now", help="show the clock")
     _db_option(p)
     p.set_defaults(run=sim_now)
+    p = sim_commands.add_parser(
+        "caller-id-code", help="print the code a verification call spoke",
+        description="Print the code the latest verification call "
+                    "(SendVerificationCodeToCallerId) to NUMBER spoke, for VerifyCallerId.")
+    p.add_argument("number", help="the caller id the code was sent to")
+    p.add_argument("--login", help="the account that sent it (default: whichever sent the "
+                                   "latest)")
+    _db_option(p)
+    p.set_defaults(run=sim_caller_id_code)
 
     account = commands.add_parser("account", help="manage API accounts")
     account_commands = account.add_subparsers(dest="account_command", required=True)
@@ -365,11 +418,12 @@ def _from_environment(p: argparse.ArgumentParser) -> None:
             continue
         name = ENV_PREFIX + action.dest.upper()
         action.help = "%s [env %s]" % (action.help, name)
+        convert = boolean if isinstance(action, argparse._StoreTrueAction) else action.type
         if name in os.environ:
             action.default = os.environ[name]
-            if action.type is not None:
+            if convert is not None:
                 try:
-                    action.default = action.type(os.environ[name])
+                    action.default = convert(os.environ[name])
                 except argparse.ArgumentTypeError as error:
                     p.error("%s: %s" % (name, error))
 

@@ -562,6 +562,7 @@ class Owner:
     text_broadcast: int  # by SendText with the owner's RequestId, to OWNER_OTHER_NUMBER
     text: int
     call_broadcast: int  # by SendCall, likewise
+    caller_code: str     # the code that verified OWNER_NUMBER as the owner's caller id
 
 
 def _same_as_missing(call, mine: dict, missing: dict) -> None:
@@ -748,7 +749,30 @@ CROSS_ACCOUNT = {
         _nothing(svc.QueryCalls(ToNumber=OWNER_NUMBER))),
     "GetCall": lambda svc, own: _same_as_missing(
         svc.GetCall, dict(Id=own.call), dict(Id=MISSING)),
+    # The owner's caller id is the owner's: the intruder's code sending and verifying
+    # (with the code the owner's call spoke) are its own.
+    "SendVerificationCodeToCallerId": lambda svc, own: (
+        svc.SendVerificationCodeToCallerId(RequestId=OWNER_REQUEST, CallerId=OWNER_NUMBER),
+        _nothing(svc.GetCallerIds())),
+    "VerifyCallerId": lambda svc, own: (
+        _is(False, svc.VerifyCallerId(CallerId=OWNER_NUMBER, VerificationCode=own.caller_code)),
+        _nothing(svc.GetCallerIds())),
+    "GetCallerIds": lambda svc, own: _nothing(svc.GetCallerIds()),
 }
+
+
+def _is(expected, answer) -> None:
+    assert answer is expected
+
+
+def _verified_caller_id(server, account, calls) -> str:
+    """OWNER_NUMBER verified as the account's caller id; the code its call spoke."""
+    calls.SendVerificationCodeToCallerId(RequestId=OWNER_REQUEST, CallerId=OWNER_NUMBER)
+    (code,) = server.store.db().execute(
+        "SELECT code FROM caller_ids WHERE account_id = ? AND number = ?",
+        [account.id, OWNER_NUMBER]).fetchone()
+    assert calls.VerifyCallerId(CallerId=OWNER_NUMBER, VerificationCode=code) is True
+    return code
 
 
 def _nothing(page) -> None:
@@ -796,7 +820,8 @@ def test_another_account_cannot_reach_the_data(server, operation):
                   owner_calls.QueryCalls(BroadcastId=broadcast).Call[0].id, text_broadcast,
                   owner_texts.QueryTexts(BroadcastId=text_broadcast).Text[0].id,
                   owner_calls.SendCall(RequestId=OWNER_REQUEST, ToNumber=_to(OWNER_OTHER_NUMBER),
-                                       VoiceBroadcastConfig={"LiveSoundText": "Owner's"}))
+                                       VoiceBroadcastConfig={"LiveSoundText": "Owner's"}),
+                  _verified_caller_id(server, owner_account, owner_calls))
     before = account_rows(server.store, owner_account.id)
     assert before["broadcasts"] and before["contact_batches"] and before["actions"] \
         and before["broadcast_schedules"]

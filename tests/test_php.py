@@ -32,17 +32,17 @@ IMPLEMENTED = [op for operations in DECLARATIONS.values()
                for op, declaration in operations.items() if declaration.handler]
 # script -> the service it calls (with the reference WSDL, the 'location' it is
 # given; broadcast_service.php reaches ContactService at the same address ending
-# in /contact); the DNC operations exist only in the served WSDL
+# in /contact); the DNC and caller id operations exist only in the served WSDL
 SCRIPTS = {"broadcast_service.php": "broadcast", "contact_service.php": "contact",
            "dnc.php": "contact", "auth.php": "contact", "text_service.php": "text",
-           "voice_calls.php": "call"}
+           "voice_calls.php": "call", "verified_caller_ids.php": "call"}
 REFERENCE_SCRIPTS = ["auth.php", "broadcast_service.php", "contact_service.php",
                      "text_service.php", "voice_calls.php"]
 # recorded in this order, each with an account of its own, as the replay runs them:
 # the recorded requests hold the ids of that run, so a new script sorts after the
 # recorded ones (or every recording after it is made anew)
 RECORDED_SCRIPTS = sorted(["broadcast_service.php", "contact_service.php", "dnc.php",
-                           "text_service.php", "voice_calls.php"])
+                           "text_service.php", "voice_calls.php", "verified_caller_ids.php"])
 # scripts that move the simulation clock with `sim advance`
 ADVANCING_SCRIPTS = ("broadcast_service.php", "text_service.php", "voice_calls.php")
 # soap_version => SOAP_1_2, or left out (SOAP 1.1)

@@ -19,6 +19,7 @@ from .accounts import Accounts
 from .actions import Actions
 from .batches import ContactBatches
 from .broadcasts import Broadcasts
+from .caller_ids import CallerIds, set_required
 from .clock import SimulationClock
 from .contacts import Contacts
 from .dnc import DncLists
@@ -50,6 +51,7 @@ class Session:
         self.schedules = BroadcastSchedules(db, account_id)
         self.actions = Actions(db, account_id)
         self.simulator = Simulator(db, account_id, self.broadcasts, self.schedules, self.dnc)
+        self.caller_ids = CallerIds(db, account_id)
 
     @cached_property
     def sim_now(self) -> int:
@@ -113,6 +115,11 @@ class Store:
         self.accounts = Accounts(self)
         self.marks = PageMarks()
         self.clock = SimulationClock(self.db)
+
+    def require_verified_caller_ids(self, required: bool) -> None:
+        """Whether call broadcasts must come from a verified caller id (``serve``)."""
+        with self.transaction(write=True) as db:
+            set_required(db, required)
 
     def schema_version(self) -> int:
         """The schema version the database is at, read from the file now: raises

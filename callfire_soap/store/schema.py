@@ -184,8 +184,22 @@ def _v5_default_broadcasts(db: Database) -> None:
         foreign_keys=[("account_id", "accounts", "id"), ("broadcast_id", "broadcasts", "id")])
 
 
+def _v6_caller_ids(db: Database) -> None:
+    # The latest verification call to each number of an account (store/caller_ids.py),
+    # and the server's settings that every worker reads (whether FromNumbers must be
+    # verified caller ids).
+    db["caller_ids"].create(
+        {"id": int, "account_id": int, "number": str, "code": str, "result": str,
+         "called": int, "sent": int, "verified": int},
+        pk="id", not_null={"account_id", "number", "code", "result", "called", "sent",
+                           "verified"},
+        foreign_keys=[("account_id", "accounts", "id")])
+    db["caller_ids"].create_index(["account_id", "number"], unique=True)
+    db["server_settings"].create({"name": str, "value": str}, pk="name", not_null={"value"})
+
+
 MIGRATIONS = [_v1_accounts_and_contacts, _v2_do_not_contact, _v3_broadcasts, _v4_one_id_space,
-              _v5_default_broadcasts]
+              _v5_default_broadcasts, _v6_caller_ids]
 
 
 def migrate(db: Database) -> int:
