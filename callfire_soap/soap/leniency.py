@@ -153,11 +153,11 @@ def _is_list(cls: type) -> bool:
 
 @lru_cache(maxsize=None)
 def _needs_leniency(cls: type) -> bool:
-    """Whether a list, a choice or a repeatable patterned element occurs anywhere
-    in ``cls`` (prunes the walk)."""
-    if _is_list(cls) or _repeatable_pattern(cls) is not None:
+    """Whether a list, a choice or a repeatable patterned element (which its parent
+    splits) occurs anywhere in ``cls`` (prunes the walk)."""
+    if _is_list(cls):
         return True
     if not issubclass(cls, ComplexModelBase) or issubclass(cls, XmlAttribute):
         return False
-    return bool(cls.choices) or any(_needs_leniency(m)
+    return bool(cls.choices) or any(_repeatable_pattern(m) is not None or _needs_leniency(m)
                                     for m in cls.get_flat_type_info(cls).values())
