@@ -12,6 +12,8 @@ from suds import WebFault
 from suds.client import Client
 from suds.transport.http import HttpAuthenticated
 
+from test_caller_ids import verified_code
+
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 
 
@@ -149,3 +151,14 @@ def test_suds_runs_every_call_service_operation(server, account):
     with pytest.raises(WebFault) as excinfo:
         calls.GetCall(Id=broadcast_id)
     assert excinfo.value.fault.detail.ServiceFaultInfo.FaultCode == "NOT_FOUND"
+
+
+def test_suds_runs_the_caller_id_operations(server, account):
+    """Reconstructed from the later API, they are in the served WSDL, which suds reads."""
+    calls = suds_client(server, account).service["CallServicePort"]
+    assert calls.SendVerificationCodeToCallerId(CallerId="13105551212") is None
+    assert calls.VerifyCallerId(CallerId="13105551212", VerificationCode="x") is False
+    assert calls.VerifyCallerId(CallerId="13105551212",
+                                VerificationCode=verified_code(server, account)) is True
+    ids = calls.GetCallerIds()
+    assert (ids.TotalResults, ids.CallerId) == (1, ["13105551212"])
