@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--duration", type=int, default=10, help="seconds per load run")
-    parser.add_argument("--only", default="get,update,import,query,paging,broadcast",
+    parser.add_argument("--only", default="get,update,import,query,paging,broadcast,text",
                         help="comma-separated scenarios (default: all)")
     parser.add_argument("--large", type=int, default=1_000_000,
                         help="contacts for the large-table scenarios (default 1,000,000)")

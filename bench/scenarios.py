@@ -182,5 +182,65 @@ def broadcast(context: Context) -> list[Row]:
     return rows
 
 
+def _send_text(numbers) -> str:
+    return ("<svc:SendText><svc:BroadcastName>Appointment reminder</svc:BroadcastName>%s"
+            "<data:TextBroadcastConfig><data:Message>Your appointment is tomorrow at 10am"
+            "</data:Message></data:TextBroadcastConfig></svc:SendText>" % "".join(
+                "<svc:ToNumber>%s</svc:ToNumber>" % number for number in numbers))
+
+
+def _timed_send_text(context: Context, url: str, count: int, exchange: int) -> tuple[Row, int]:
+    """One SendText of ``count`` ToNumbers: its row, and the broadcast's id."""
+    body = _send_text("1%03d%03d%04d" % (200 + i // 10_000, exchange, i % 10_000)
+                      for i in range(count))
+    with PeakMemory(context.server_pid) as memory:
+        started = time.perf_counter()
+        reply = soap(url, body)
+        elapsed = time.perf_counter() - started
+    row = Row("SendText, %s ToNumbers" % format(count, ","),
+              "%.2f s, peak memory %.0f MB (all server processes)"
+              % (elapsed, memory.peak / 2**20), "(measured)")
+    return row, int(reply.split(b"CreatedId>")[1].split(b"<")[0])
+
+
+def text(context: Context) -> list[Row]:
+    """SendText as the appointment reminder sends it, one number a request, beside
+    GetContact in the same run; one SendText of 10,000 numbers; the simulation of
+    100,000 texts caught up by the one request that first looks."""
+    url = context.base + "/api/1.1/soap12/text"
+    seed(context, 1000)
+    (contact_id,) = Store(context.db).db().execute(
+        "SELECT min(id) FROM contacts WHERE account_id = ?", [ACCOUNT_ID]).fetchone()
+    reads = load.run(context.contact_url, ENVELOPE % (
+        "<svc:GetContact><svc:Id>%d</svc:Id></svc:GetContact>" % contact_id),
+        AUTH, 16, context.duration)
+    writes = load.run(url, ENVELOPE % _send_text(["13105551212"]), AUTH, 16, context.duration)
+    rows = [Row("GetContact by id, 16 conn (beside SendText)",
+                "%.0f req/s, p50 %s, p99 %s, %d errors" % (
+                    reads.rps, _ms(reads.p50_ms), _ms(reads.p99_ms), reads.errors),
+                "(yardstick)"),
+            Row("SendText, 1 ToNumber, a new broadcast each, 16 conn",
+                "%.0f req/s, p50 %s, p99 %s, %d errors; %.2f of GetContact" % (
+                    writes.rps, _ms(writes.p50_ms), _ms(writes.p99_ms), writes.errors,
+                    writes.rps / reads.rps), ">= 0.5 of GetContact")]
+    row, _ = _timed_send_text(context, url, 10_000, 444)
+    rows.append(row)
+    row, broadcast_id = _timed_send_text(context, url, 100_000, 333)
+    rows.append(row)
+    Store(context.db).clock.advance(24 * 3600)
+    with PeakMemory(context.server_pid) as memory:
+        started = time.perf_counter()
+        reply = soap(url, "<svc:QueryTexts><svc:MaxResults>1</svc:MaxResults><svc:BroadcastId>"
+                          "%d</svc:BroadcastId><svc:State>FINISHED</svc:State></svc:QueryTexts>"
+                          % broadcast_id)
+        elapsed = time.perf_counter() - started
+    sent = int(reply.split(b"TotalResults>")[1].split(b"<")[0])
+    rows.append(Row("QueryTexts catching up 100,000 texts at MaxActive 100",
+                    "%.2f s, peak memory %.0f MB, %s texts FINISHED" % (
+                        elapsed, memory.peak / 2**20, format(sent, ",")), "(measured)"))
+    return rows
+
+
 SCENARIOS = {"get": get_contact, "update": update_contacts, "import": import_list,
-             "query": query_contacts, "paging": paging, "broadcast": broadcast}
+             "query": query_contacts, "paging": paging, "broadcast": broadcast,
+             "text": text}

@@ -1,6 +1,6 @@
 """The command line: ``serve``, ``account create|list|passwd|delete``,
-``sim advance|now|inbound-text|inbound-call``, ``admin set|off|show``, ``journal``,
-``inject add|list|remove|clear``, ``reset``, ``snapshot save|restore|list|delete``.
+``sim advance|now|inbound-text|inbound-call|caller-id-code``, ``admin set|off|show``,
+``journal``, ``inject add|list|remove|clear``, ``reset``, ``snapshot save|restore|list|delete``.
 
 Whatever a user typed that cannot work ends the command with one line on
 standard error and exit status 2, never a traceback.  Every option can also
@@ -25,8 +25,9 @@ from .app import DEFAULT_DB
 from .limits import ENV_PREFIX, Limits
 from .soap.wsdl import ENTRY, WSDL_PATH
 from .domain import inbound
-from .store import CallFireError, InvalidRequest, Store, UnusableDatabase, phone
+from .store import CallFireError, InvalidRequest, NotFound, Store, UnusableDatabase, phone
 from .store.accounts import validate_login
+from .store.caller_ids import ANSWERED, CallerIds, caller_id
 from .soap.xpath import compile_xpath
 from .store.admin import AdminFile, admin_path
 from .store.injections import FAULT_CODES, Rule
@@ -103,6 +104,14 @@ def receiving_number(text: str) -> str:
         raise argparse.ArgumentTypeError(
             "%r is neither a North American phone number nor a short code" % text)
     return text
+
+
+def boolean(text: str) -> bool:
+    """A flag's value from the environment: 1, true, yes or on; 0, false, no or off."""
+    value = text.strip().lower()
+    if value not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        raise argparse.ArgumentTypeError("%r is not true or false" % text)
+    return value in ("1", "true", "yes", "on")
 
 
 def log_format(text: str) -> str:
@@ -240,12 +249,15 @@ def serve(args: argparse.Namespace) -> int:
         _first_account(store, log)
         _admin_login(args.db, args.admin_login, log)
         started = store.clock.start(args.sim_speed)
+        store.require_verified_caller_ids(args.require_verified_caller_id)
     finally:
         probe.close()
     log.info("callfire-soap %s: database %s, %d worker(s) of %d thread(s), simulation "
              "clock at %s running %g times real time", __version__, os.path.abspath(args.db),
              args.workers, args.threads,
              datetime.fromtimestamp(started, timezone.utc).isoformat(), args.sim_speed)
+    if args.require_verified_caller_id:
+        log.info("Call broadcasts must come from verified caller ids")
     log.info("WSDL: %s%s%s", url, WSDL_PATH, ENTRY)
     # The workers are other processes: settings travel by environment.
     os.environ[ENV_PREFIX + "DB"] = args.db
@@ -507,6 +519,34 @@ def sim_inbound_call(args: argparse.Namespace) -> int:
         store, args.to, args.from_number, args.login))
 
 
+def sim_caller_id_code(args: argparse.Namespace) -> int:
+    """The code the latest verification call to the number spoke, for a test to
+    pass to VerifyCallerId; refused when no call was made or none was answered."""
+    _valid(caller_id, args.number, "number")
+    store = _open(args.db, create=False)
+    accounts = {a.login: a.id for a in store.accounts.summaries()}
+    if args.login is not None and args.login not in accounts:
+        raise Failure("no account %r" % args.login, REFUSED)
+    with store.transaction(write=False) as db:
+        calls = []
+        for login, account_id in accounts.items():
+            if args.login in (None, login):
+                try:
+                    calls.append((login, CallerIds(db, account_id).latest(args.number)))
+                except NotFound:
+                    continue
+    if not calls:
+        raise Failure("no verification call to %s%s" % (
+            args.number, "" if args.login is None else " from account %r" % args.login),
+            REFUSED)
+    login, call = max(calls, key=lambda found: found[1].called)
+    if call.result not in ANSWERED:
+        raise Failure("the verification call to %s was not answered (%s): it spoke no code"
+                      % (call.number, call.result), REFUSED)
+    print(call.code)
+    return 0
+
+
 # -- the parser ---------------------------------------------------------------
 
 def _db_option(p: argparse.ArgumentParser) -> None:
@@ -568,6 +608,9 @@ def parser() -> Parser:
     p.add_argument("--journal-max", type=journal_bound, default=parse_bound(DEFAULT_MAX),
                    help="how much the journal keeps, oldest dropped first: a number of "
                         "exchanges (10000) or of bytes (64MB; default %s)" % DEFAULT_MAX)
+    p.add_argument("--require-verified-caller-id", action="store_true",
+                   help="refuse a call broadcast whose FromNumber is not a verified caller "
+                        "id of its account (default: any FromNumber)")
     p.set_defaults(run=serve)
 
     sim = commands.add_parser("sim", help="the simulation: its clock, inbound texts and calls")
@@ -595,6 +638,15 @@ def parser() -> Parser:
             p.add_argument("--message", required=True, help="the text")
         p.add_argument("--login", help="the account it reaches (default: by the rule)")
         p.set_defaults(run=run)
+    p = sim_commands.add_parser(
+        "caller-id-code", help="print the code a verification call spoke",
+        description="Print the code the latest verification call "
+                    "(SendVerificationCodeToCallerId) to NUMBER spoke, for VerifyCallerId.")
+    p.add_argument("number", help="the caller id the code was sent to")
+    p.add_argument("--login", help="the account that sent it (default: whichever sent the "
+                                   "latest)")
+    _db_option(p)
+    p.set_defaults(run=sim_caller_id_code)
 
     account = commands.add_parser("account", help="manage API accounts")
     account_commands = account.add_subparsers(dest="account_command", required=True)
@@ -741,11 +793,12 @@ def _from_environment(p: argparse.ArgumentParser) -> None:
             continue
         name = ENV_PREFIX + action.dest.upper()
         action.help = "%s [env %s]" % (action.help, name)
+        convert = boolean if isinstance(action, argparse._StoreTrueAction) else action.type
         if name in os.environ:
             action.default = os.environ[name]
-            if action.type is not None:
+            if convert is not None:
                 try:
-                    action.default = action.type(os.environ[name])
+                    action.default = convert(os.environ[name])
                 except argparse.ArgumentTypeError as error:
                     p.error("%s: %s" % (name, error))
 

@@ -45,7 +45,9 @@ def one_line(run: subprocess.CompletedProcess, status: int = 2) -> str:
 
 
 def newer_schema(path: Path) -> Path:
-    Store(str(path)).db().conn.close()  # now, not when a garbage collection gets to it
+    # Closed now, not whenever the garbage collector gets to it: its WAL files go
+    # with the connection, and must not vanish while a test compares directories.
+    Store(str(path)).db().conn.close()
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA user_version = 99")
     return path
@@ -79,6 +81,10 @@ MISTAKES = {
                        "CALLFIRE_SOAP_PASSWORD is empty"),
     "env-port-invalid": (["serve"], {"CALLFIRE_SOAP_PORT": "99999"}, "CALLFIRE_SOAP_PORT"),
     "env-workers-zero": (["serve"], {"CALLFIRE_SOAP_WORKERS": "0"}, "CALLFIRE_SOAP_WORKERS"),
+    "env-flag-not-boolean": (["serve"], {"CALLFIRE_SOAP_REQUIRE_VERIFIED_CALLER_ID": "maybe"},
+                             "'maybe' is not true or false"),
+    "caller-id-code-invalid": (["sim", "caller-id-code", "12", "--db", "{tmp}/x.db"], {},
+                               "number '12'"),
     "sim-now-missing-db": (["sim", "now", "--db", "{tmp}/typo.db"], {}, "does not exist"),
     "sim-advance-missing-db": (["sim", "advance", "5", "--db", "{tmp}/typo.db"], {},
                                "does not exist"),
@@ -292,6 +298,7 @@ def _fill(server, account) -> None:
     numbers.CreateNumberOrder(Numbers=[number.Number], Keywords=["FILL%d" % account.id])
     labels.LabelNumber(Number=number.Number, LabelName="fill")
     labels.LabelBroadcast(Id=broadcast_id, LabelName="fill")
+    bind(client, server, "Call").SendVerificationCodeToCallerId(CallerId="13105550105")
     server.store.clock.advance(60)
     broadcasts.GetBroadcastStats(Id=broadcast_id)  # the texts are sent by now
 

@@ -40,6 +40,8 @@ ALLOWED = {
         "callfire-ann.xsd holds documentation annotations only; the served set has none",
     "* *Dnc*":
         "later addition: the Do Not Contact operations of the later API, reconstructed",
+    "* *CallerId*":
+        "later addition: the caller id operations of the later API, reconstructed",
     "element {http://api.callfire.com/service/xsd}CreateContactBatch":
         "later addition: the optional Start boolean after ScrubBroadcastDuplicates",
     "binding */* fault":

@@ -541,7 +541,7 @@ def test_repeated_failed_logins_are_refused_for_a_while(guarded):
 
 # -- one account cannot reach another's data, whatever the operation ------------
 
-OWNER_NUMBER, OWNER_DNC_NUMBER = "13105551212", "13105550000"
+OWNER_NUMBER, OWNER_DNC_NUMBER, OWNER_OTHER_NUMBER = "13105551212", "13105550000", "12135550123"
 OWNER_REQUEST = "urn:owner:1"  # the RequestId of each of the owner's creates
 MISSING = 10 ** 12
 DIALPLAN = '<dialplan name="Root"><play type="tts">Owner</play></dialplan>'
@@ -564,6 +564,11 @@ class Owner:
     keyword: str
     order: int
     advance: Callable[[int], None]  # moves the simulation clock
+    call: int            # the batch's call, READY
+    text_broadcast: int  # by SendText with the owner's RequestId, to OWNER_OTHER_NUMBER
+    text: int
+    call_broadcast: int  # by SendCall, likewise
+    caller_code: str     # the code that verified OWNER_NUMBER as the owner's caller id
 
 
 UNOWNED_NUMBER = "13105550199"  # not in the number market: nobody can own it
@@ -740,12 +745,11 @@ CROSS_ACCOUNT = {
     "QueryTexts": lambda svc, own: (
         _nothing(svc.QueryTexts()), _nothing(svc.QueryTexts(BroadcastId=own.broadcast)),
         _nothing(svc.QueryTexts(LabelName=OWNER_LABEL)),
+        _nothing(svc.QueryTexts(BroadcastId=own.text_broadcast)),
         _nothing(svc.QueryTexts(BatchId=own.batch)),
-        _nothing(svc.QueryTexts(ToNumber=OWNER_NUMBER))),
-    # The owner has calls, no texts: its batch's id is an id of the owner's that GetText
-    # must answer as a missing one.
+        _nothing(svc.QueryTexts(ToNumber=OWNER_OTHER_NUMBER))),
     "GetText": lambda svc, own: _same_as_missing(
-        svc.GetText, dict(Id=own.batch), dict(Id=MISSING)),
+        svc.GetText, dict(Id=own.text), dict(Id=MISSING)),
     # NumberService: the owner's number is nobody else's to see, buy, configure or release.
     "QueryRegions": lambda svc, own: _some(svc.QueryRegions(Region={"Prefix": own.number[:7]})),
     "SearchAvailableNumbers": lambda svc, own: _not_offered(own.number, svc.SearchAvailableNumbers(
@@ -794,7 +798,43 @@ CROSS_ACCOUNT = {
         svc.GetAutoReply, dict(Id=own.auto_reply), dict(Id=MISSING)),
     "DeleteAutoReply": lambda svc, own: _same_as_missing(
         svc.DeleteAutoReply, dict(Id=own.auto_reply), dict(Id=MISSING)),
+    # CallService.  The intruder's SendCall with the owner's RequestId is a new broadcast.
+    "SendCall": lambda svc, own: _created_anew(
+        svc.SendCall(RequestId=OWNER_REQUEST, ToNumber=_to(OWNER_NUMBER),
+                     VoiceBroadcastConfig={"LiveSoundText": "x"}, ScrubBroadcastDuplicates=True),
+        own.call_broadcast, lambda Id: _nothing_else(svc.QueryCalls(BroadcastId=Id))),
+    "QueryCalls": lambda svc, own: (
+        _nothing(svc.QueryCalls()), _nothing(svc.QueryCalls(BroadcastId=own.broadcast)),
+        _nothing(svc.QueryCalls(BroadcastId=own.call_broadcast)),
+        _nothing(svc.QueryCalls(BatchId=own.batch)),
+        _nothing(svc.QueryCalls(ToNumber=OWNER_NUMBER))),
+    "GetCall": lambda svc, own: _same_as_missing(
+        svc.GetCall, dict(Id=own.call), dict(Id=MISSING)),
+    # The owner's caller id is the owner's: the intruder's code sending and verifying
+    # (with the code the owner's call spoke) are its own.
+    "SendVerificationCodeToCallerId": lambda svc, own: (
+        svc.SendVerificationCodeToCallerId(RequestId=OWNER_REQUEST, CallerId=OWNER_NUMBER),
+        _nothing(svc.GetCallerIds())),
+    "VerifyCallerId": lambda svc, own: (
+        _is(False, svc.VerifyCallerId(CallerId=OWNER_NUMBER, VerificationCode=own.caller_code)),
+        _nothing(svc.GetCallerIds())),
+    "GetCallerIds": lambda svc, own: _nothing(svc.GetCallerIds()),
 }
+
+
+def _is(expected, answer) -> None:
+    assert answer is expected
+
+
+def _verified_caller_id(server, account, calls) -> str:
+    """OWNER_NUMBER verified as the account's caller id; the code its call spoke."""
+    calls.SendVerificationCodeToCallerId(RequestId=OWNER_REQUEST, CallerId=OWNER_NUMBER)
+    (code,) = server.store.db().execute(
+        "SELECT code FROM caller_ids WHERE account_id = ? AND number = ?",
+        [account.id, OWNER_NUMBER]).fetchone()
+    assert calls.VerifyCallerId(CallerId=OWNER_NUMBER, VerificationCode=code) is True
+    return code
+
 
 
 def _auto_reply(**fields) -> dict:
@@ -857,17 +897,27 @@ def test_another_account_cannot_reach_the_data(server, operation):
     owner_broadcasts = bind(owner_client, server, "Broadcast")
     broadcast = owner_broadcasts.CreateBroadcast(RequestId=OWNER_REQUEST,
                                                  Broadcast=_ivr("Owner's"))
+    owner_calls = bind(owner_client, server, "Call")
+    owner_texts = bind(owner_client, server, "Text")
+    batch = owner_broadcasts.CreateContactBatch(RequestId=OWNER_REQUEST, BroadcastId=broadcast,
+                                                ToNumber=_to(OWNER_NUMBER))
+    text_broadcast = owner_texts.SendText(RequestId=OWNER_REQUEST,
+                                          ToNumber=_to(OWNER_OTHER_NUMBER),
+                                          TextBroadcastConfig={"Message": "Owner's"})
     owner = Owner(contact.id, contact_list,
                   owner_svc.CreateDncList(Name="Owner's", Numbers=OWNER_DNC_NUMBER), broadcast,
-                  owner_broadcasts.CreateContactBatch(RequestId=OWNER_REQUEST,
-                                                      BroadcastId=broadcast,
-                                                      ToNumber=_to(OWNER_NUMBER)),
+                  batch,
                   owner_broadcasts.CreateBroadcastSchedule(RequestId=OWNER_REQUEST,
                                                            BroadcastId=broadcast,
                                                            BroadcastSchedule=SCHEDULE),
                   bind(owner_client, server, "Text").CreateAutoReply(
                       RequestId=OWNER_REQUEST, AutoReply=_auto_reply()),
-                  *_owned(server, owner_client, broadcast), server.store.clock.advance)
+                  *_owned(server, owner_client, broadcast), server.store.clock.advance,
+                  owner_calls.QueryCalls(BroadcastId=broadcast).Call[0].id, text_broadcast,
+                  owner_texts.QueryTexts(BroadcastId=text_broadcast).Text[0].id,
+                  owner_calls.SendCall(RequestId=OWNER_REQUEST, ToNumber=_to(OWNER_OTHER_NUMBER),
+                                       VoiceBroadcastConfig={"LiveSoundText": "Owner's"}),
+                  _verified_caller_id(server, owner_account, owner_calls))
     before = account_rows(server.store, owner_account.id)
     assert before["broadcasts"] and before["contact_batches"] and before["actions"] \
         and before["broadcast_schedules"] and before["auto_replies"]

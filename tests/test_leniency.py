@@ -119,6 +119,91 @@ def test_every_list_element_repeated_reads_as_one(parent, name, member):
     assert merged.text.split() == ["a", "b", "c", "d", "e"]
 
 
+# -- comma separated ToNumber lists ----------------------------------------------
+
+def _to_numbers(text: str, attributes: str = ' ClientData="appt-7" firstName="Ann"') -> str:
+    return "<svc:ToNumber%s>%s</svc:ToNumber>" % (attributes, text)
+
+
+COMMA_REQUESTS = {
+    "SendText": ("text", "<svc:SendText>%s<data:TextBroadcastConfig><data:Message>hi"
+                         "</data:Message></data:TextBroadcastConfig></svc:SendText>"),
+    "SendCall": ("call", "<svc:SendCall>%s<data:VoiceBroadcastConfig><data:LiveSoundText>hi"
+                         "</data:LiveSoundText></data:VoiceBroadcastConfig></svc:SendCall>"),
+    "CreateContactBatch": ("broadcast", "<svc:CreateContactBatch><svc:BroadcastId>%%d"
+                                        "</svc:BroadcastId>%s</svc:CreateContactBatch>"),
+}
+
+
+@pytest.mark.parametrize("operation", sorted(COMMA_REQUESTS))
+def test_a_comma_separated_to_number_is_one_to_number_per_value(server, account, operation):
+    svc, request = COMMA_REQUESTS[operation]
+    client = served_client(server, account)
+    broadcasts = bind(client, server, "Broadcast")
+    numbers = _to_numbers("13105551212,3105551213 , 12135550100")
+    if operation == "CreateContactBatch":
+        request = request % numbers % broadcasts.CreateBroadcast(Broadcast={
+            "TextBroadcastConfig": {"Message": "hi"}})
+    else:
+        request = request % numbers
+    response = post(server, account, ENVELOPE % request, svc=svc)
+    assert response.status_code == 200, response.text
+    (broadcast,) = broadcasts.QueryBroadcasts().Broadcast
+    kind = "Text" if broadcast.Type == "TEXT" else "Call"
+    page = getattr(bind(client, server, kind), "Query%ss" % kind)(BroadcastId=broadcast.id)
+    actions = getattr(page, kind)
+    assert [a.ToNumber._value_1 for a in actions] == ["13105551212", "13105551213",
+                                                      "12135550100"]
+    assert {(a.ToNumber.ClientData, a.ToNumber._attr_1["firstName"]) for a in actions} == {
+        ("appt-7", "Ann")}
+
+
+@pytest.mark.parametrize("to_numbers", [
+    _to_numbers("13105551212,"),                 # an empty value
+    _to_numbers("13105551212,310-555-1213"),     # a value the pattern refuses
+    _to_numbers("13105551212;13105551213"),      # not commas
+])
+def test_what_the_comma_rule_does_not_cover_is_still_refused(server, account, to_numbers):
+    body = ENVELOPE % (COMMA_REQUESTS["SendText"][1] % to_numbers)
+    assert sender(post(server, account, body, svc="text"))["fault_code"] == "BAD_REQUEST"
+
+
+def _repeatable_patterned(cls, seen=None):
+    """(parent model, child name, child) for every repeatable element of a patterned
+    type under ``cls``, read from the served XSD's models."""
+    seen = set() if seen is None else seen
+    if not issubclass(cls, ComplexModelBase) or cls in seen:
+        return
+    seen.add(cls)
+    for name, member in cls.get_flat_type_info(cls).items():
+        if leniency._repeatable_pattern(member) is not None:
+            yield cls, name, member
+        yield from _repeatable_patterned(member, seen)
+
+
+REQUEST_PATTERNED = {"%s/%s" % (parent.get_type_name(), name): (parent, name, member)
+                     for port in PORTS for op in port.operations
+                     for parent, name, member in _repeatable_patterned(
+                         SCHEMA.element(op.input_element))}
+
+
+def test_the_xsd_has_the_to_number_lists_clients_join_with_commas():
+    assert {"SendText/ToNumber", "SendCall/ToNumber", "CreateContactBatch/ToNumber"} <= set(
+        REQUEST_PATTERNED)
+
+
+@pytest.mark.parametrize("where", sorted(REQUEST_PATTERNED))
+def test_every_repeatable_patterned_element_splits_on_commas(where):
+    parent, name, member = REQUEST_PATTERNED[where]
+    ns = member.Attributes.sub_ns or parent.get_namespace()
+    element = etree.Element("{%s}Parent" % parent.get_namespace())
+    etree.SubElement(element, "{%s}%s" % (ns, name), a="1").text = "13105551212,13105551213"
+    etree.SubElement(element, "{%s}%s" % (ns, name)).text = "12135550100"
+    leniency._accept(element, parent, typed=False)
+    assert [(child.text, dict(child.attrib)) for child in element] == [
+        ("13105551212", {"a": "1"}), ("13105551213", {"a": "1"}), ("12135550100", {})]
+
+
 # -- xsi:type ------------------------------------------------------------------
 
 def test_perl_autotyped_values_are_read_by_their_declared_type(server, account):

@@ -13,6 +13,7 @@ from suds.client import Client
 from suds.transport.http import HttpAuthenticated
 
 from callfire_soap.domain import inbound
+from test_caller_ids import verified_code
 
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 
@@ -158,3 +159,66 @@ def test_suds_runs_every_auto_reply_operation_and_reads_an_inbound_text(server, 
     with pytest.raises(WebFault) as excinfo:
         texts.GetAutoReply(Id=reply_id)
     assert excinfo.value.fault.detail.ServiceFaultInfo.FaultCode == "NOT_FOUND"
+
+
+def _number(action) -> str:
+    """A call's or text's ToNumber: suds reads one without attributes as a string."""
+    return getattr(action.ToNumber, "value", action.ToNumber)
+
+
+def test_suds_runs_every_text_service_operation(server, account):
+    client = suds_client(server, account)
+    texts = client.service["TextServicePort"]
+    # A ToNumber with attributes is built by suds' factory (its text is ``value``);
+    # a plain string is one without.
+    to_number = client.factory.create("{http://api.callfire.com/data}ToNumber")
+    to_number.value, to_number._ClientData = "13105551212", "appt-7"
+    broadcast_id = texts.SendText(
+        BroadcastName="suds", ToNumber=[to_number, "13105550105"],
+        TextBroadcastConfig={"Message": "Your appointment is tomorrow"})
+    assert texts.QueryTexts(BroadcastId=broadcast_id).Text[0].State == "READY"
+    server.store.clock.advance(120)
+    page = texts.QueryTexts(BroadcastId=broadcast_id)
+    assert page.TotalResults == 2
+    by_number = {_number(t): t for t in page.Text}
+    sent = texts.GetText(Id=by_number["13105551212"]._id)
+    assert (sent.State, sent.FinalResult, sent.Message, sent.ToNumber._ClientData) == (
+        "FINISHED", "SENT", "Your appointment is tomorrow", "appt-7")
+    assert sent.TextRecord[0].Result == "SENT"
+    assert by_number["13105550105"].FinalResult == "CARRIER_ERROR"
+    with pytest.raises(WebFault) as excinfo:
+        texts.GetText(Id=broadcast_id)
+    assert excinfo.value.fault.detail.ServiceFaultInfo.FaultCode == "NOT_FOUND"
+    with pytest.raises(WebFault) as excinfo:
+        texts.SendText(ToNumber=["13105551212"], Type="VOICE",
+                       TextBroadcastConfig={"Message": "x"})
+    assert excinfo.value.fault.detail.ServiceFaultInfo.FaultCode == "BAD_REQUEST"
+
+
+def test_suds_runs_every_call_service_operation(server, account):
+    client = suds_client(server, account)
+    calls = client.service["CallServicePort"]
+    broadcast_id = calls.SendCall(
+        BroadcastName="suds", ToNumber=["13105550101", "13105550102"],
+        VoiceBroadcastConfig={"LiveSoundText": "Hello", "MachineSoundText": "Call us"})
+    server.store.clock.advance(600)
+    page = calls.QueryCalls(BroadcastId=broadcast_id)
+    assert page.TotalResults == 2
+    results = {_number(c): c.FinalResult for c in page.Call}
+    assert results == {"13105550101": "LA", "13105550102": "AM"}
+    call = calls.GetCall(Id=page.Call[0]._id)
+    assert (call.State, call.CallRecord[0].Duration) == ("FINISHED", 45)
+    with pytest.raises(WebFault) as excinfo:
+        calls.GetCall(Id=broadcast_id)
+    assert excinfo.value.fault.detail.ServiceFaultInfo.FaultCode == "NOT_FOUND"
+
+
+def test_suds_runs_the_caller_id_operations(server, account):
+    """Reconstructed from the later API, they are in the served WSDL, which suds reads."""
+    calls = suds_client(server, account).service["CallServicePort"]
+    assert calls.SendVerificationCodeToCallerId(CallerId="13105551212") is None
+    assert calls.VerifyCallerId(CallerId="13105551212", VerificationCode="x") is False
+    assert calls.VerifyCallerId(CallerId="13105551212",
+                                VerificationCode=verified_code(server, account)) is True
+    ids = calls.GetCallerIds()
+    assert (ids.TotalResults, ids.CallerId) == (1, ["13105551212"])

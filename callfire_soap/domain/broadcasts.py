@@ -8,19 +8,29 @@ from __future__ import annotations
 
 from ..store import Session
 from ..store.batches import ToNumber
-from ..store.broadcasts import Broadcast, check_new
+from ..store.broadcasts import CALL_TYPES, Broadcast, BroadcastConfig, check_new
 from ..store.errors import InvalidRequest
 from ..store.schedules import BroadcastSchedule
 
 
 def create(session: Session, broadcast: Broadcast) -> int:
     """A new broadcast, STOPPED, created at this instant of the simulation clock."""
+    check_new(broadcast)
+    _check_caller_id(session, broadcast.config)
     return session.broadcasts.create(broadcast, session.sim_now)
 
 
 def update(session: Session, changes: Broadcast) -> None:
     with session.changing(changes.id):
         session.broadcasts.update(changes, session.sim_now)
+        if changes.config is not None and changes.config.from_number is not None:
+            _check_caller_id(session, session.broadcasts.get(changes.id).config)
+
+
+def _check_caller_id(session: Session, config: BroadcastConfig) -> None:
+    """A call broadcast's FromNumber is a verified caller id, where the server says so."""
+    if config.type in CALL_TYPES:
+        session.caller_ids.check_from_number(config.from_number)
 
 
 def control(session: Session, broadcast_id: int, command: str | None,

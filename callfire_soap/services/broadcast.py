@@ -163,6 +163,26 @@ def action_to_soap(action: Action):
            else {"Message": action.message, "TextRecord": records})})
 
 
+def send_from_soap(session: Session, request) -> int:
+    """SendText and SendCall: a broadcast of the request's name, Type and one config,
+    with one batch of its ToNumbers, in the broadcast it names (SendText only)."""
+    return broadcasts.send(
+        session, Broadcast(id=None, name=request.BroadcastName, type=request.Type,
+                           config=config_from_soap(request)),
+        to_numbers_from_soap(request.ToNumber), bool(request.ScrubBroadcastDuplicates),
+        getattr(request, "BroadcastId", None),
+        bool(getattr(request, "UseDefaultBroadcast", False)))
+
+
+def query_actions(session: Session, request, texts: bool):
+    """QueryTexts and QueryCalls: an ActionQuery, the matches' page and total."""
+    return session.actions.query(
+        texts, request.BroadcastId, request.BatchId, request.State, request.Result,
+        request.Inbound, instant(request.IntervalBegin), instant(request.IntervalEnd),
+        request.FromNumber, request.ToNumber, request.LabelName, request.FirstResult,
+        request.MaxResults)
+
+
 def create_broadcast(session: Session, request) -> int:
     return broadcasts.create(session, broadcast_from_soap(request.Broadcast))
 

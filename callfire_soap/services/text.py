@@ -2,31 +2,11 @@
 auto-replies that answer inbound texts (domain/inbound.py)."""
 from __future__ import annotations
 
-from ..domain import broadcasts
 from ..soap.models import data, svc
 from ..soap.operations import read, write
 from ..store import Session
 from ..store.autoreplies import AutoReply
-from ..store.broadcasts import Broadcast, BroadcastConfig
-from .broadcast import action_to_soap, config_from_soap, instant, to_numbers_from_soap
-
-
-def send_text(session: Session, request) -> int:
-    config = config_from_soap(request) or BroadcastConfig(type="TEXT")
-    return broadcasts.send(
-        session, Broadcast(id=None, name=request.BroadcastName, type=request.Type,
-                           config=config),
-        to_numbers_from_soap(request.ToNumber), bool(request.ScrubBroadcastDuplicates),
-        request.BroadcastId, bool(request.UseDefaultBroadcast))
-
-
-def query_actions(session: Session, request, texts: bool):
-    """QueryTexts (and QueryCalls): an ActionQuery, the matches' page and total."""
-    return session.actions.query(
-        texts, request.BroadcastId, request.BatchId, request.State, request.Result,
-        request.Inbound, instant(request.IntervalBegin), instant(request.IntervalEnd),
-        request.FromNumber, request.ToNumber, request.LabelName, request.FirstResult,
-        request.MaxResults)
+from .broadcast import action_to_soap, query_actions, send_from_soap
 
 
 def query_texts(session: Session, request):
@@ -66,7 +46,7 @@ def delete_auto_reply(session: Session, request) -> None:
 
 
 OPERATIONS = {
-    "SendText": write(send_text, request_id=True),
+    "SendText": write(send_from_soap, request_id=True),
     "QueryTexts": read(query_texts, simulated=True),
     "GetText": read(get_text, simulated=True),
     "CreateAutoReply": write(create_auto_reply, request_id=True),

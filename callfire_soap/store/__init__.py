@@ -20,6 +20,7 @@ from .actions import Actions
 from .autoreplies import AutoReplies
 from .batches import ContactBatches
 from .broadcasts import Broadcasts
+from .caller_ids import CallerIds, set_required
 from .clock import SimulationClock
 from .contacts import Contacts
 from .dnc import DncLists
@@ -60,6 +61,7 @@ class Session:
         self.orders = NumberOrders(db, account_id, lambda: self.sim_now, self.numbers,
                                    self.keywords)
         self.labels = Labels(db, account_id, self.broadcasts, self.numbers)
+        self.caller_ids = CallerIds(db, account_id)
 
     @cached_property
     def sim_now(self) -> int:
@@ -134,6 +136,11 @@ class Store:
         self.accounts = Accounts(self)
         self.marks = PageMarks()
         self.clock = SimulationClock(self.db)
+
+    def require_verified_caller_ids(self, required: bool) -> None:
+        """Whether call broadcasts must come from a verified caller id (``serve``)."""
+        with self.transaction(write=True) as db:
+            set_required(db, required)
 
     def schema_version(self) -> int:
         """The schema version the database is at, read from the file now: raises

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Generic, Sequence, TypeVar
 
 from sqlite_utils import Database
+from sqlite_utils.db import Table
 
 from .errors import NotFound
 from .pages import Page, page_bounds
@@ -42,7 +43,7 @@ class Records(Generic[T]):
                    limit: int | None = None, offset: int | None = None) -> list[T]:
         """The account's records ``where`` selects, in ``order_by`` order."""
         where, params = self._within_account(where, params)
-        return [self.record(row) for row in self.db[self.table].rows_where(
+        return [self.record(row) for row in self._rows().rows_where(
             where, params, order_by=self.order_by, select=self.select, limit=limit,
             offset=offset)]
 
@@ -60,8 +61,13 @@ class Records(Generic[T]):
              first: int | None = None, limit: int | None = None) -> Page[T]:
         """``FirstResult``/``MaxResults`` of what ``where`` selects, with the total."""
         first, limit = page_bounds(first, limit)
-        total = self.db[self.table].count_where(*self._within_account(where, params))
+        total = self._rows().count_where(*self._within_account(where, params))
         return Page(total, self.rows_where(where, params, limit, first))
+
+    def _rows(self) -> Table:
+        """The table, without the look for a view of its name that ``db[name]`` makes:
+        a query of sqlite_master at every read (14 of them in a SendText)."""
+        return Table(self.db, self.table)
 
     def _within_account(self, where: str | None, params: Sequence) -> tuple[str, list]:
         if where is None:

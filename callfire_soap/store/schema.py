@@ -266,9 +266,23 @@ def _v9_labels(db: Database) -> None:
     db["number_labels"].create_index(["number"])
 
 
+def _v10_caller_ids(db: Database) -> None:
+    # The latest verification call to each number of an account (store/caller_ids.py),
+    # and the server's settings that every worker reads (whether FromNumbers must be
+    # verified caller ids).
+    db["caller_ids"].create(
+        {"id": int, "account_id": int, "number": str, "code": str, "result": str,
+         "called": int, "sent": int, "verified": int},
+        pk="id", not_null={"account_id", "number", "code", "result", "called", "sent",
+                           "verified"},
+        foreign_keys=[("account_id", "accounts", "id")])
+    db["caller_ids"].create_index(["account_id", "number"], unique=True)
+    db["server_settings"].create({"name": str, "value": str}, pk="name", not_null={"value"})
+
+
 MIGRATIONS = [_v1_accounts_and_contacts, _v2_do_not_contact, _v3_broadcasts, _v4_one_id_space,
               _v5_default_broadcasts, _v6_numbers_and_keywords, _v7_inbound_and_auto_replies,
-              _v8_number_orders, _v9_labels]
+              _v8_number_orders, _v9_labels, _v10_caller_ids]
 
 
 def migrate(db: Database, migrations: list | None = None) -> int:

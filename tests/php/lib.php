@@ -178,3 +178,16 @@ function done($script) {
     echo "$script: {$GLOBALS['checks']} checks passed\n";
     exit(0);
 }
+
+// The code the latest verification call to $number spoke, as a migration test
+// learns it: `callfire-soap sim caller-id-code` (the replay needs no step for it:
+// the code is in the recorded VerifyCallerId request).
+function caller_id_code($number) {
+    $command = sprintf('%s -m callfire_soap sim caller-id-code %s --login %s --db %s 2>&1',
+                       escapeshellarg(env_or_die('CALLFIRE_PYTHON')), escapeshellarg($number),
+                       escapeshellarg(env_or_die('CALLFIRE_LOGIN')),
+                       escapeshellarg(env_or_die('CALLFIRE_DB')));
+    exec($command, $output, $status);
+    check($status === 0, "sim caller-id-code $number failed: " . implode("\n", $output));
+    return trim($output[0]);
+}
