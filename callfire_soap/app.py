@@ -6,7 +6,9 @@ takes authenticated SOAP 1.2 and SOAP 1.1 POSTs for one port each; ``/health``
 tells orchestrators whether the server can serve.  A client that keeps failing
 to log in is refused for a while (429), before any password is checked; a body
 too large (413) or of the wrong Content-Type (415) is refused with a SOAP
-fault, in the version its headers announce, before it is parsed.
+fault, in the version its headers announce, before it is parsed.  An MTOM
+request (``multipart/related``, soap/mtom.py) is unpacked into its envelope
+and the parts its ``xop:Include``\ s name.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from .accesslog import AccessLog
 from .limits import Limits
 from .ratelimit import FailedLogins
 from .services import DECLARATIONS
-from .soap import application, envelope, faults
+from .soap import application, envelope, faults, mtom
 from .soap.endpoint import SoapEndpoint
 from .soap.models import PORTS
 from .soap.wsdl import ENTRY, SOAP_PATH, WSDL_PATH, render
@@ -68,13 +70,16 @@ def _fault(environ, start_response, fault: faults.ServiceFault,
 
 
 def _content_type_fault(environ) -> faults.ServiceFault | None:
-    """A SOAP media type in UTF-8 (the default), or the fault refusing it."""
+    """A SOAP media type in UTF-8 (the default) or an MTOM package, or the fault
+    refusing it."""
     header = environ.get("CONTENT_TYPE", "")
     media_type, *params = [part.strip() for part in header.split(";")]
     charset = next((value.strip().strip('"') for name, _, value in
                     (param.partition("=") for param in params)
                     if name.strip().lower() == "charset"), "utf-8")
     if media_type.lower() in SOAP_MEDIA_TYPES and charset.lower() in ("utf-8", "utf8"):
+        return None
+    if mtom.is_package(header):  # its root part's charset is checked as it is unpacked
         return None
     return faults.unsupported_media_type(header)
 
@@ -161,12 +166,17 @@ class CallFireApp:
         refused = _content_type_fault(environ)
         if refused is not None:
             return _fault(environ, start_response, refused, announced)
+        content_type = environ.get("CONTENT_TYPE", "")
+        attachments = None
         try:
             body = self._read_body(environ)
+            if mtom.is_package(content_type):
+                package = mtom.unpack(content_type, body)
+                body, attachments = package.envelope, package.parts
         except faults.ServiceFault as fault:
             return _fault(environ, start_response, fault, announced)
         return _soap(start_response, *port.handle(body, account_id, announced,
-                                                  environ[NOTE_KEY]))
+                                                  environ[NOTE_KEY], attachments))
 
     def _read_body(self, environ) -> bytes:
         """The whole body; a fault when it is over the limit (not read past it)."""

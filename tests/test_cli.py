@@ -45,7 +45,9 @@ def one_line(run: subprocess.CompletedProcess, status: int = 2) -> str:
 
 
 def newer_schema(path: Path) -> Path:
-    Store(str(path))
+    # closed now, not whenever the garbage collector gets to the Store's cycle of
+    # references: the WAL files it leaves must be gone before the test looks
+    Store(str(path)).db().conn.close()
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA user_version = 99")
     return path

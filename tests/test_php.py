@@ -32,12 +32,15 @@ IMPLEMENTED = [op for operations in DECLARATIONS.values()
 # given; broadcast_service.php reaches ContactService at the same address ending
 # in /contact); the DNC operations exist only in the served WSDL
 SCRIPTS = {"broadcast_service.php": "broadcast", "contact_service.php": "contact",
-           "dnc.php": "contact", "auth.php": "contact", "text_service.php": "text"}
+           "dnc.php": "contact", "auth.php": "contact", "text_service.php": "text",
+           "voice_sounds.php": "call"}
 REFERENCE_SCRIPTS = ["auth.php", "broadcast_service.php", "contact_service.php",
-                     "text_service.php"]
+                     "text_service.php", "voice_sounds.php"]
 # recorded in this order, each with an account of its own, as the replay runs them
 RECORDED_SCRIPTS = sorted(["broadcast_service.php", "contact_service.php", "dnc.php",
-                           "text_service.php"])
+                           "text_service.php", "voice_sounds.php"])
+# the scripts that run `sim advance`
+CLOCK_SCRIPTS = ("broadcast_service.php", "text_service.php", "voice_sounds.php")
 # soap_version => SOAP_1_2, or left out (SOAP 1.1)
 SOAP_VERSIONS = ["1.2", "1.1"]
 
@@ -56,7 +59,7 @@ pytestmark = pytest.mark.skipif(not php_available(),
 
 def run_php(script: str, server, account, wsdl: str, location: str = "",
             capture: Path | None = None, soap_version: str = "1.2") -> None:
-    if script in ("broadcast_service.php", "text_service.php"):  # they run `sim advance`
+    if script in CLOCK_SCRIPTS:
         assert server.store.clock.speed() == 0, "its server must run with --sim-speed 0"
     env = dict(os.environ, CALLFIRE_WSDL=wsdl, CALLFIRE_LOCATION=location,
                CALLFIRE_LOGIN=account.login, CALLFIRE_PASSWORD=account.password,

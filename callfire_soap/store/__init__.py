@@ -28,6 +28,7 @@ from .errors import CallFireError, InvalidRequest, NotFound, UnusableDatabase
 from .schedules import BroadcastSchedules
 from .schema import migrate
 from .simulator import Simulator, due
+from .sounds import Recordings, Sounds
 
 __all__ = ["Store", "Session", "CallFireError", "InvalidRequest", "NotFound",
            "UnusableDatabase"]
@@ -50,6 +51,8 @@ class Session:
         self.schedules = BroadcastSchedules(db, account_id)
         self.actions = Actions(db, account_id)
         self.simulator = Simulator(db, account_id, self.broadcasts, self.schedules, self.dnc)
+        self.sounds = Sounds(db, account_id, lambda: self.sim_now)
+        self.recordings = Recordings(db, account_id)
 
     @cached_property
     def sim_now(self) -> int:

@@ -21,21 +21,6 @@ set_error_handler(function ($level, $message, $file, $line) {
     exit(1);
 });
 
-// A client per service: with the 'location' option everything goes to one address.
-function service_client($service) {
-    $location = getenv('CALLFIRE_LOCATION');
-    if ($location) {
-        putenv('CALLFIRE_LOCATION=' . preg_replace('#[^/]+$#', $service, $location));
-    }
-    try {
-        return callfire_client();
-    } finally {
-        if ($location) {
-            putenv("CALLFIRE_LOCATION=$location");
-        }
-    }
-}
-
 function close_to($expected, $actual, $what) {
     check(abs($expected - $actual) < 0.001,
           "$what: expected $expected, got " . var_export($actual, true));
