@@ -217,7 +217,8 @@ def mtom_post(server, account, data: bytes, href: str = "sound-1%40example.jaxws
     boundary = "uuid:5b1c9e0a"
     body = b"".join([
         b"--%s\r\nContent-Id: <rootpart@example.jaxws>\r\n" % boundary.encode(),
-        b'Content-Type: application/xop+xml;charset=utf-8;type="application/soap+xml"\r\n',
+        b'Content-Type: application/xop+xml; charset="utf-8"; type="application/soap+xml;'
+        b'action=\\"http://api.callfire.com/service/wsdl/CallServicePortType/CreateSound\\""\r\n',
         b"Content-Transfer-Encoding: binary\r\n\r\n", (MTOM_ENVELOPE % href).encode(),
         b"\r\n--%s\r\nContent-Id: <sound-1@example.jaxws>\r\n" % boundary.encode(),
         b"Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n",

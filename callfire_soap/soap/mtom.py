@@ -59,7 +59,8 @@ def unpack(content_type: str, body: bytes) -> Package:
     if root is None:
         raise faults.bad_request("no part of the multipart/related body has the start "
                                  "Content-ID %s" % start[:100])
-    media_type = (root.get_param("type") or "").lower()
+    # its type may carry parameters of its own (JAX-WS: type="application/soap+xml;action=...")
+    media_type = (root.get_param("type") or "").partition(";")[0].strip().lower()
     if root.get_content_type() != XOP_MEDIA_TYPE or media_type not in SOAP_MEDIA_TYPES:
         raise faults.bad_request("the root part must be application/xop+xml of "
                                  "application/soap+xml or text/xml, got %r"
