@@ -2,9 +2,11 @@
 
 ``/api/1.1/wsdl/<file>`` serves the WSDL set to anyone (PHP's SoapClient
 sends its login with every WSDL fetch, right or wrong); ``/api/1.1/soap12/<svc>``
-takes authenticated SOAP 1.2 and SOAP 1.1 POSTs for one port each; ``/health``
-tells orchestrators whether the server can serve.  A client that keeps failing
-to log in is refused for a while (429), before any password is checked; a body
+takes authenticated SOAP 1.2 and SOAP 1.1 POSTs for one port each;
+``/api/1.1/recordings/<id>.mp3`` (or ``.wav``) is a recording's Link, for its
+account; ``/health`` tells orchestrators whether the server can serve.  A
+client that keeps failing to log in is refused for a while (429), before any
+password is checked; a body
 too large (413) or of the wrong Content-Type (415) is refused with a SOAP
 fault, in the version its headers announce, before it is parsed.  An MTOM
 request (``multipart/related``, soap/mtom.py) is unpacked into its envelope
@@ -24,11 +26,12 @@ from .accesslog import AccessLog
 from .limits import Limits
 from .ratelimit import FailedLogins
 from .services import DECLARATIONS
-from .soap import application, envelope, faults, mtom
+from .domain import sounds
+from .soap import application, envelope, faults, links, mtom
 from .soap.endpoint import SoapEndpoint
 from .soap.models import PORTS
 from .soap.wsdl import ENTRY, SOAP_PATH, WSDL_PATH, render
-from .store import Store, UnusableDatabase
+from .store import NotFound, Store, UnusableDatabase
 
 
 DEFAULT_DB = "./callfire.db"
@@ -137,6 +140,8 @@ class CallFireApp:
             return self._wsdl(environ, start_response, path[len(WSDL_PATH):])
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return self._health(environ, start_response)
+        if path.startswith(links.RECORDINGS_PATH) and method in ("GET", "HEAD"):
+            return self._recording(environ, start_response, path)
         if not path.startswith(SOAP_PATH):
             return _plain(start_response, "404 Not Found", "not found")
         port = self.ports.get(path[len(SOAP_PATH):].strip("/"))
@@ -147,20 +152,10 @@ class CallFireApp:
         if method != "POST":
             return _plain(start_response, "405 Method Not Allowed",
                           "SOAP requests are POSTed", [("Allow", "POST")])
-        client = environ.get("REMOTE_ADDR", "")
-        retry_after = self.failed_logins.retry_after(client)
-        if retry_after is not None:
-            return _plain(start_response, "429 Too Many Requests",
-                          "too many failed logins; try again later",
-                          [("Retry-After", str(retry_after))])
-        credentials = _credentials(environ)
-        account_id = None if credentials is None else self.store.accounts.verify(*credentials)
-        if account_id is None:
-            if credentials is not None:
-                self.failed_logins.failed(client)
-            return _plain(start_response, "401 Unauthorized", "Unauthorized",
-                          [("WWW-Authenticate", 'Basic realm="%s"' % REALM)])
-        environ[NOTE_KEY]["login"] = credentials[0]
+        account_id, refusal = self._login(environ, start_response)
+        if refusal is not None:
+            return refusal
+        links.BASE_URL.set(_base_url(environ))
         announced = envelope.announced(environ.get("CONTENT_TYPE", ""),
                                        environ.get("HTTP_SOAPACTION"))
         refused = _content_type_fault(environ)
@@ -177,6 +172,45 @@ class CallFireApp:
             return _fault(environ, start_response, fault, announced)
         return _soap(start_response, *port.handle(body, account_id, announced,
                                                   environ[NOTE_KEY], attachments))
+
+    def _login(self, environ, start_response) -> tuple[int | None, list[bytes] | None]:
+        """The account the request's Basic credentials log in to, or the refusal
+        answered (401, or 429 for an address that failed too often)."""
+        client = environ.get("REMOTE_ADDR", "")
+        retry_after = self.failed_logins.retry_after(client)
+        if retry_after is not None:
+            return None, _plain(start_response, "429 Too Many Requests",
+                                "too many failed logins; try again later",
+                                [("Retry-After", str(retry_after))])
+        credentials = _credentials(environ)
+        account_id = None if credentials is None else self.store.accounts.verify(*credentials)
+        if account_id is None:
+            if credentials is not None:
+                self.failed_logins.failed(client)
+            return None, _plain(start_response, "401 Unauthorized", "Unauthorized",
+                                [("WWW-Authenticate", 'Basic realm="%s"' % REALM)])
+        environ[NOTE_KEY]["login"] = credentials[0]
+        return account_id, None
+
+    def _recording(self, environ, start_response, path: str):
+        """A recording's audio, the Link of its RecordingMeta: ``<id>.mp3`` or
+        ``<id>.wav``, for its account's credentials only (another's is 404)."""
+        wanted = links.parse_recording(path)
+        if wanted is None:
+            return _plain(start_response, "404 Not Found", "no such recording")
+        account_id, refusal = self._login(environ, start_response)
+        if refusal is not None:
+            return refusal
+        recording_id, format, media_type = wanted
+        try:
+            with self.store.session(account_id, write=False) as session:
+                recording = session.recordings.get(recording_id)
+        except NotFound:
+            return _plain(start_response, "404 Not Found", "no such recording")
+        body = sounds.recording_data(recording, format)
+        start_response("200 OK", [("Content-Type", media_type),
+                                  ("Content-Length", str(len(body)))])
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
     def _read_body(self, environ) -> bytes:
         """The whole body; a fault when it is over the limit (not read past it)."""

@@ -169,8 +169,8 @@ RECORDING_DIALPLAN = ('<dialplan name="Root"><play type="tts">Leave a message</p
                       '<record name="message" timeout="5"/><record/></dialplan>')
 
 
-def test_an_answered_ivr_call_that_records_has_recordings(server, calls, broadcasts,
-                                                           contacts):
+def test_an_answered_ivr_call_that_records_has_recordings(server, account, other_account, calls,
+                                                           broadcasts, contacts):
     broadcast_id = ivr(broadcasts, DialplanXml=RECORDING_DIALPLAN)
     broadcasts.CreateContactBatch(BroadcastId=broadcast_id,
                                   ToNumber=[{"_value_1": "13105551212"},
@@ -195,6 +195,18 @@ def test_an_answered_ivr_call_that_records_has_recordings(server, calls, broadca
     by_name = calls.GetRecordingData(CallId=live.id, Name="message")
     samples, rate, kind = decoded(by_name)
     assert kind == "MP3" and abs(len(samples) / rate - 5) < 0.1
+    link = record.RecordingMeta[0].Link
+    assert link == server.url("/api/1.1/recordings/%d.mp3" % record.RecordingMeta[0].id)
+    assert requests.get(link).status_code == 401
+    owner = (account.login, account.password)
+    downloaded = requests.get(link, auth=owner)
+    assert downloaded.headers["Content-Type"] == "audio/mpeg"
+    assert downloaded.content == by_name
+    assert requests.get(link.replace(".mp3", ".wav"), auth=owner).content == by_id
+    assert requests.get(link.replace(".mp3", ".ogg"), auth=owner).status_code == 404
+    intruder = (other_account.login, other_account.password)
+    missing = server.url("/api/1.1/recordings/%d.mp3" % 10 ** 12)
+    assert [requests.get(url, auth=intruder).status_code for url in (link, missing)] == [404, 404]
     not_found(calls.GetRecordingData, CallId=live.id, Name="nothing")
     not_found(calls.GetRecordingData, CallId=machine.id, Name="message")
     not_found(calls.GetRecordingData, RecordingId=10 ** 12)

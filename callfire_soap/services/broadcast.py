@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, time, timezone
 
 from ..domain import broadcasts
+from ..soap import links
 from ..soap.models import data, svc
 from ..soap.operations import read, write
 from ..soap.records import TEXT, from_record, to_record
@@ -144,7 +145,7 @@ def schedule_to_soap(schedule: BroadcastSchedule):
 
 def recording_meta(recording: Recording) -> dict:
     return {"id": recording.id, "Name": recording.name, "Created": moment(recording.created),
-            "LengthInSeconds": recording.length}
+            "LengthInSeconds": recording.length, "Link": links.recording(recording.id)}
 
 
 def action_to_soap(action: Action):
