@@ -155,7 +155,6 @@ class CallFireApp:
         account_id, refusal = self._login(environ, start_response)
         if refusal is not None:
             return refusal
-        links.BASE_URL.set(_base_url(environ))
         announced = envelope.announced(environ.get("CONTENT_TYPE", ""),
                                        environ.get("HTTP_SOAPACTION"))
         refused = _content_type_fault(environ)
@@ -170,6 +169,7 @@ class CallFireApp:
                 body, attachments = package.envelope, package.parts
         except faults.ServiceFault as fault:
             return _fault(environ, start_response, fault, announced)
+        links.BASE_URL.set(_base_url(environ))
         return _soap(start_response, *port.handle(body, account_id, announced,
                                                   environ[NOTE_KEY], attachments))
 

@@ -15,6 +15,7 @@ import numpy as np
 import soundfile
 
 FORMATS = ("MP3", "WAV")   # the schema's SoundFormat; libsndfile's names for them
+WAV_KINDS = {"WAVEX": "WAV"}  # a WAV with WAVE_FORMAT_EXTENSIBLE is a WAV all the same
 ESPEAK = "espeak-ng"
 SPEECH_TIMEOUT = 60        # seconds espeak-ng may take for one text
 # CallFire's voices as espeak-ng voice variants.
@@ -50,7 +51,7 @@ def read(data: bytes) -> Audio:
     NotAudio for anything else (an image, random bytes, a truncated file)."""
     try:
         with soundfile.SoundFile(io.BytesIO(data)) as sound:
-            kind = sound.format
+            kind = WAV_KINDS.get(sound.format, sound.format)
             samples = sound.read(dtype="int16")
             rate = sound.samplerate
     except (soundfile.LibsndfileError, RuntimeError, TypeError) as error:

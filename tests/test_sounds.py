@@ -63,6 +63,16 @@ def test_a_wav_comes_back_as_a_playable_mp3(calls):
     assert np.abs(samples).max() > 0.1
 
 
+def test_an_extensible_stereo_wav_is_a_wav(calls):
+    buffer = io.BytesIO()
+    soundfile.write(buffer, np.full((RATE, 2), 0.25), RATE, format="WAVEX")
+    sound_id = calls.CreateSound(Name="Stereo", Data=buffer.getvalue())
+    assert calls.GetSoundMeta(Id=sound_id).LengthInSeconds == 1
+    assert calls.GetSoundData(Id=sound_id, Format="WAV") == buffer.getvalue()
+    samples, rate, kind = decoded(calls.GetSoundData(Id=sound_id))
+    assert (kind, rate, samples.shape[1]) == ("MP3", RATE, 2)
+
+
 def test_the_same_audio_again_answers_the_first_id(calls):
     data = encoded(1.0, "WAV", hz=523)
     first = calls.CreateSound(Name="first", Data=data)

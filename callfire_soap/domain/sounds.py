@@ -10,8 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from .. import audio
-from ..store import Session
-from ..store import outcomes, phone
+from ..store import Session, outcomes, phone
 from ..store.errors import InvalidRequest, Unavailable
 from ..store.sounds import Recording
 
