@@ -2,12 +2,15 @@
 
 ``/api/1.1/wsdl/<file>`` serves the WSDL set to anyone (PHP's SoapClient
 sends its login with every WSDL fetch, right or wrong); ``/api/1.1/soap12/<svc>``
-takes authenticated SOAP 1.2 and SOAP 1.1 POSTs for one port each; ``/health``
-tells orchestrators whether the server can serve; ``/admin/`` is the admin
-surface (``admin/``), behind its own login.  A client that keeps failing
-to log in is refused for a while (429), before any password is checked; a body
+takes authenticated SOAP 1.2 and SOAP 1.1 POSTs for one port each;
+``/api/1.1/recordings/<id>.mp3`` (or ``.wav``) is a recording's Link, for its
+account; ``/health`` tells orchestrators whether the server can serve; ``/admin/``
+is the admin surface (``admin/``), behind its own login.  A client that keeps
+failing to log in is refused for a while (429), before any password is checked; a body
 too large (413) or of the wrong Content-Type (415) is refused with a SOAP
-fault, in the version its headers announce, before it is parsed.
+fault, in the version its headers announce, before it is parsed.  An MTOM
+request (``multipart/related``, soap/mtom.py) is unpacked into its envelope
+and the parts its ``xop:Include``\ s name.
 """
 from __future__ import annotations
 
@@ -25,11 +28,12 @@ from .injection import ConnectionDropped, Injected, Injector
 from .limits import ENV_PREFIX, Limits
 from .ratelimit import FailedLogins
 from .services import DECLARATIONS
-from .soap import application, envelope, faults
+from .domain import sounds
+from .soap import application, envelope, faults, links, mtom
 from .soap.endpoint import SoapEndpoint
 from .soap.models import PORTS
 from .soap.wsdl import ENTRY, SOAP_PATH, WSDL_PATH, render
-from .store import Store, UnusableDatabase
+from .store import NotFound, Store, UnusableDatabase
 from .store.admin import AdminFile, admin_path
 from .store.injections import Rule
 from .store.journal import DEFAULT_MAX, Bound, JournalWriter, parse_bound
@@ -92,13 +96,16 @@ def _dropped():
 
 
 def _content_type_fault(environ) -> faults.ServiceFault | None:
-    """A SOAP media type in UTF-8 (the default), or the fault refusing it."""
+    """A SOAP media type in UTF-8 (the default) or an MTOM package, or the fault
+    refusing it."""
     header = environ.get("CONTENT_TYPE", "")
     media_type, *params = [part.strip() for part in header.split(";")]
     charset = next((value.strip().strip('"') for name, _, value in
                     (param.partition("=") for param in params)
                     if name.strip().lower() == "charset"), "utf-8")
     if media_type.lower() in SOAP_MEDIA_TYPES and charset.lower() in ("utf-8", "utf8"):
+        return None
+    if mtom.is_package(header):  # its root part's charset is checked as it is unpacked
         return None
     return faults.unsupported_media_type(header)
 
@@ -163,6 +170,8 @@ class CallFireApp:
             return self._health(environ, start_response)
         if path.startswith(ADMIN_PATH) or path == ADMIN_PATH.rstrip("/"):
             return self.admin(environ, start_response, environ[NOTE_KEY])
+        if path.startswith(links.RECORDINGS_PATH) and method in ("GET", "HEAD"):
+            return self._recording(environ, start_response, path)
         if not path.startswith(SOAP_PATH):
             return _plain(start_response, "404 Not Found", "not found")
         port_name = path[len(SOAP_PATH):].strip("/")
@@ -176,36 +185,70 @@ class CallFireApp:
                           "SOAP requests are POSTed", [("Allow", "POST")])
         note = environ[NOTE_KEY]
         note["port"] = port_name
-        client = environ.get("REMOTE_ADDR", "")
-        retry_after = self.failed_logins.retry_after(client)
-        if retry_after is not None:
-            return _plain(start_response, "429 Too Many Requests",
-                          "too many failed logins; try again later",
-                          [("Retry-After", str(retry_after))])
-        credentials = basic_credentials(environ)
-        account_id = None if credentials is None else self.store.accounts.verify(*credentials)
-        if account_id is None:
-            if credentials is not None:
-                self.failed_logins.failed(client)
-            return _plain(start_response, "401 Unauthorized", "Unauthorized",
-                          [("WWW-Authenticate", 'Basic realm="%s"' % REALM)])
-        environ[NOTE_KEY]["login"] = credentials[0]
+        account_id, refusal = self._login(environ, start_response)
+        if refusal is not None:
+            return refusal
         announced = envelope.announced(environ.get("CONTENT_TYPE", ""),
                                        environ.get("HTTP_SOAPACTION"))
         refused = _content_type_fault(environ)
         if refused is not None:
             return _fault(environ, start_response, refused, announced)
+        content_type = environ.get("CONTENT_TYPE", "")
+        attachments = None
         try:
             body = note["request"] = self._read_body(environ)
+            if mtom.is_package(content_type):
+                package = mtom.unpack(content_type, body)
+                body, attachments = package.envelope, package.parts
         except faults.ServiceFault as fault:
             return _fault(environ, start_response, fault, announced)
+        links.BASE_URL.set(_base_url(environ))
         try:
             status, version, answer = port.handle(body, account_id, announced, note,
-                                                  self.injector)
+                                                  self.injector, attachments)
         except Injected as injected:
             return _injected(start_response, injected.rule)
         note["version"], note["response"] = version.name, answer
         return _soap(start_response, status, version, answer)
+
+    def _login(self, environ, start_response) -> tuple[int | None, list[bytes] | None]:
+        """The account the request's Basic credentials log in to, or the refusal
+        answered (401, or 429 for an address that failed too often)."""
+        client = environ.get("REMOTE_ADDR", "")
+        retry_after = self.failed_logins.retry_after(client)
+        if retry_after is not None:
+            return None, _plain(start_response, "429 Too Many Requests",
+                                "too many failed logins; try again later",
+                                [("Retry-After", str(retry_after))])
+        credentials = basic_credentials(environ)
+        account_id = None if credentials is None else self.store.accounts.verify(*credentials)
+        if account_id is None:
+            if credentials is not None:
+                self.failed_logins.failed(client)
+            return None, _plain(start_response, "401 Unauthorized", "Unauthorized",
+                                [("WWW-Authenticate", 'Basic realm="%s"' % REALM)])
+        environ[NOTE_KEY]["login"] = credentials[0]
+        return account_id, None
+
+    def _recording(self, environ, start_response, path: str):
+        """A recording's audio, the Link of its RecordingMeta: ``<id>.mp3`` or
+        ``<id>.wav``, for its account's credentials only (another's is 404)."""
+        wanted = links.parse_recording(path)
+        if wanted is None:
+            return _plain(start_response, "404 Not Found", "no such recording")
+        account_id, refusal = self._login(environ, start_response)
+        if refusal is not None:
+            return refusal
+        recording_id, format, media_type = wanted
+        try:
+            with self.store.session(account_id, write=False) as session:
+                recording = session.recordings.get(recording_id)
+        except NotFound:
+            return _plain(start_response, "404 Not Found", "no such recording")
+        body = sounds.recording_data(recording, format)
+        start_response("200 OK", [("Content-Type", media_type),
+                                  ("Content-Length", str(len(body)))])
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
     def _read_body(self, environ) -> bytes:
         """The whole body; a fault when it is over the limit (not read past it)."""

@@ -7,12 +7,14 @@ against the served XSD: what Spyne writes must be what the WSDL promises.
 """
 from __future__ import annotations
 
+import io
 import itertools
 import os
 import socket
 import subprocess
 import sys
 import time
+import wave
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -241,6 +243,18 @@ def contacts(client, server):
 def broadcasts(client, server):
     """BroadcastService for this test's account, in both WSDL setups."""
     return bind(client, server, "Broadcast")
+
+
+def wav(frames: int = 8000) -> bytes:
+    """A mono 8,000 Hz WAV of ``frames`` frames (a square wave), made by the standard
+    library: audio for a CreateSound without an audio library."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(2)
+        sound.setframerate(8000)
+        sound.writeframes(b"\x00\x10\x00\xf0" * (frames // 2))
+    return buffer.getvalue()
 
 
 def fault_code(excinfo) -> str:

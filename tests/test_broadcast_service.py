@@ -12,7 +12,7 @@ from zeep.exceptions import Fault
 from callfire_soap.store.batches import ToNumber
 from callfire_soap.store.broadcasts import Broadcast, BroadcastConfig
 from callfire_soap.store.clock import DEFAULT_SPEED
-from conftest import bind, fault_code, served_client
+from conftest import bind, fault_code, served_client, wav
 
 DIALPLAN = ('<dialplan name="Root"><play type="tts">Hello from the API</play>'
             '<menu maxDigits="1" timeout="3500"><play type="tts">Press 1</play>'
@@ -62,7 +62,17 @@ def not_found(call, *args, **kwargs) -> None:
 
 # -- broadcasts -----------------------------------------------------------------
 
-def test_create_and_get_each_type_with_its_config(broadcasts):
+@pytest.fixture
+def sounds(client, server):
+    """CallService, whose sounds the configs' sound ids name."""
+    return bind(client, server, "Call")
+
+
+def sound(sounds, frames: int = 8000) -> int:
+    return sounds.CreateSound(Name="sound", Data=wav(frames))
+
+
+def test_create_and_get_each_type_with_its_config(broadcasts, sounds):
     ivr_id = ivr(broadcasts, LocalTimeZoneRestriction={"BeginTime": time(9), "EndTime": time(17)},
                  RetryConfig={"MaxAttempts": 3, "MinutesBetweenAttempts": 15,
                               "RetryResults": ["BUSY NO_ANS"], "RetryPhoneTypes": ["MOBILE_PHONE"]})
@@ -79,15 +89,16 @@ def test_create_and_get_each_type_with_its_config(broadcasts):
 
     voice_id = broadcasts.CreateBroadcast(Broadcast={"Name": "Voice", "VoiceBroadcastConfig": {
         "FromNumber": "2135550100", "AnsweringMachineConfig": "AM_AND_LIVE",
-        "LiveSoundText": "Hi there", "LiveSoundTextVoice": "FEMALE1", "MachineSoundId": 7,
-        "TransferDigit": "1", "TransferNumber": "13105550199", "MaxActiveTransfers": 2}})
+        "LiveSoundText": "Hi there", "LiveSoundTextVoice": "FEMALE1",
+        "MachineSoundId": sound(sounds), "TransferDigit": "1", "TransferNumber": "13105550199", "MaxActiveTransfers": 2}})
     voice = broadcasts.GetBroadcast(Id=voice_id)
     assert voice.Type == "VOICE" and voice.IvrBroadcastConfig is None
     config = voice.VoiceBroadcastConfig
     assert (config.FromNumber, config.AnsweringMachineConfig, config.LiveSoundText,
             config.LiveSoundTextVoice, config.MachineSoundId, config.TransferDigit,
             config.TransferNumber, config.MaxActiveTransfers) == (
-        "12135550100", "AM_AND_LIVE", "Hi there", "FEMALE1", 7, "1", "13105550199", 2)
+        "12135550100", "AM_AND_LIVE", "Hi there", "FEMALE1", sound(sounds), "1", "13105550199",
+        2)
 
     text = broadcasts.GetBroadcast(Id=text_broadcast(broadcasts, "Sale today"))
     assert (text.Type, text.TextBroadcastConfig.FromNumber, text.TextBroadcastConfig.Message,
@@ -95,14 +106,16 @@ def test_create_and_get_each_type_with_its_config(broadcasts):
         "TEXT", "67076", "Sale today", "SEND_MULTIPLE")
 
 
-def test_update_with_one_alternative_of_a_choice_replaces_the_other(broadcasts):
+def test_update_with_one_alternative_of_a_choice_replaces_the_other(broadcasts, sounds):
     """LiveSoundText or LiveSoundId: the schema allows one, so the one given wins."""
+    machine, live = sound(sounds), sound(sounds, 4000)
     voice_id = broadcasts.CreateBroadcast(Broadcast={"VoiceBroadcastConfig": {
-        "LiveSoundText": "Hi there", "MachineSoundId": 7}})
+        "LiveSoundText": "Hi there", "MachineSoundId": machine}})
     broadcasts.UpdateBroadcast(Broadcast={"id": voice_id, "VoiceBroadcastConfig": {
-        "LiveSoundId": 12}})
+        "LiveSoundId": live}})
     config = broadcasts.GetBroadcast(Id=voice_id).VoiceBroadcastConfig
-    assert (config.LiveSoundText, config.LiveSoundId, config.MachineSoundId) == (None, 12, 7)
+    assert (config.LiveSoundText, config.LiveSoundId, config.MachineSoundId) == (
+        None, live, machine)
 
 
 @pytest.mark.parametrize("broadcast, field", [

@@ -21,7 +21,7 @@ from callfire_soap import __version__
 from callfire_soap.store import Store
 from callfire_soap.store.schema import MIGRATIONS
 from conftest import (ENVELOPE, SOAP_HEADERS, account_rows, bind, not_built_yet,
-                      served_client, start_server)
+                      served_client, start_server, wav)
 
 STAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
 GET_CONTACT = ENVELOPE % "<svc:GetContact><svc:Id>999999</svc:Id></svc:GetContact>"
@@ -299,8 +299,13 @@ def _fill(server, account) -> None:
     labels.LabelNumber(Number=number.Number, LabelName="fill")
     labels.LabelBroadcast(Id=broadcast_id, LabelName="fill")
     bind(client, server, "Call").SendVerificationCodeToCallerId(CallerId="13105550105")
+    bind(client, server, "Call").CreateSound(Name="s", Data=wav())
+    ivr = broadcasts.CreateBroadcast(Broadcast={"IvrBroadcastConfig": {
+        "DialplanXml": '<dialplan><record name="r"/></dialplan>'}})
+    broadcasts.CreateContactBatch(BroadcastId=ivr, ToNumber=[{"_value_1": "13105550107"}])
+    broadcasts.ControlBroadcast(Id=ivr, Command="START")
     server.store.clock.advance(60)
-    broadcasts.GetBroadcastStats(Id=broadcast_id)  # the texts are sent by now
+    broadcasts.GetBroadcastStats(Id=broadcast_id)  # the texts are sent, the call recorded
 
 
 def test_account_delete_takes_the_data_of_every_table_with_it(server, account, other_account):

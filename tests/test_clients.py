@@ -25,6 +25,7 @@ import pytest
 from conftest import ENTRY, REFERENCE_DIR, Account, bind, new_account, served_client
 
 CLIENTS = Path(__file__).resolve().parent / "clients"
+SOUND = CLIENTS.parent / "php" / "reminder.mp3"  # 1.5 s of MP3, for CreateSound
 TOOLCHAINS = {
     "dotnet": (["wsdl", "mcs", "mono"], "apt-get install mono-devel"),
     "java": (["wsimport", "javac", "java"],
@@ -116,6 +117,7 @@ class Zoo:
             env = dict(os.environ, CALLFIRE_WSDL=self.wsdl(setup),
                        CALLFIRE_ENDPOINT=self.server.url("/api/1.1/soap12"),
                        CALLFIRE_LOGIN=account.login, CALLFIRE_PASSWORD=account.password,
+                       CALLFIRE_SOUND=str(SOUND),
                        **dict(setup.env))
             if setup.wsdl == "served" and setup.stack != "java":
                 env["CALLFIRE_ENDPOINT"] = ""   # the address the served WSDL gives
@@ -254,3 +256,14 @@ def test_control_broadcast_start(zoo, run):
 def test_get_broadcast_reads_its_config(zoo, run):
     assert zoo.result(run)["broadcast_config"].split("|") == [
         "zoo voice", "13105550000", "AM_AND_LIVE", "Hello from the zoo", "Sorry we missed you"]
+
+
+@pytest.mark.parametrize("run", [name for name, setup in RUNS.items() if setup.stack == "java"])
+def test_java_with_mtom_uploads_a_sound_as_an_attachment(zoo, server, run):
+    """JAX-WS with MTOMFeature sends CreateSound's Data as an XOP attachment of a
+    multipart/related request; the server reads the audio from it."""
+    result = zoo.result(run)
+    mtom, sound_id, name, length, wav = result["mtom_create_sound"].split("|")
+    assert (mtom, name, length, wav) == ("true", "zoo mtom", "2", "RIFF")
+    calls = bind(served_client(server, result.account), server, "Call")
+    assert calls.GetSoundData(Id=int(sound_id)) == SOUND.read_bytes()

@@ -37,7 +37,7 @@ from callfire_soap.store.attributes import STANDARD_FIELDS
 from callfire_soap.store.market import RegionFilter
 from conftest import (CONTENT_TYPES, ENVELOPE, NS_SVC, SERVED_XSD, SOAP11, SOAP11_HEADERS,
                       SOAP12, SOAP_HEADERS, account_rows, assert_unique_ids, bind, new_account,
-                      served_client, start_server)
+                      served_client, start_server, wav)
 
 EXAMPLES = int(os.environ.get("CALLFIRE_SOAP_FUZZ_EXAMPLES", "1000"))
 OPERATIONS = [(port.path, operation) for port in PORTS for operation in port.operations]
@@ -50,6 +50,8 @@ BOUGHT = market.search(RegionFilter(state="KS"), False, 2, lambda numbers: set()
 # Ours, the other account's, and nobody's; then the numbers each owns.
 NUMBERS_IN_USE = ["13105551212", "12135551000", "13105550000", *BOUGHT]
 
+
+
 NASTY = st.sampled_from([
     "Robert'); DROP TABLE contacts;--", "' OR 1=1 --", "%", "_", "\\", "*", "\"", ";",
     "名前", "Zoë", "🎉", "\u202e", "\ufeff", " ", "", "0", "-1", "NaN", "1e309",
@@ -57,11 +59,14 @@ NASTY = st.sampled_from([
 ])
 XML_TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc")) | st.sampled_from("\t\n\r"),
                    max_size=40)
+# Audio (a CreateSound's Data): a tenth of a second of WAV.
+WAV = wav(800)
 # Strings some fields must hold to get past their checks: time zone names, dialplans.
 MEANINGFUL = st.sampled_from([
     "America/New_York", "Asia/Tokyo", "UTC", "Etc/GMT-14", "Pacific/Kiritimati",
     "<dialplan/>", '<dialplan name="Root"><play type="tts">Hi</play></dialplan>',
     "<!DOCTYPE d><dialplan/>", "<dialplan>", "label", "PIZZA", "67076", "KS", "Wichita",
+    '<dialplan><record name="r" timeout="3"/><play type="callfireid">1</play></dialplan>',
 ])
 TEXT = XML_TEXT | NASTY | MEANINGFUL
 INTEGERS = (st.integers(-3, 10) | st.integers(-2 ** 63, 2 ** 63 - 1)).map(str)
@@ -120,7 +125,8 @@ def values(model, ids: list[int], spoil: bool) -> st.SearchStrategy[str]:
     elif issubclass(model, Float):
         typed = st.floats().map(repr) | st.sampled_from(["INF", "-INF", "NaN", "1e39"])
     elif issubclass(model, ByteArray):
-        typed = (csv_file() | st.binary(max_size=60)).map(lambda b: base64.b64encode(b).decode())
+        typed = (csv_file() | st.binary(max_size=60) | st.just(WAV)).map(
+            lambda b: base64.b64encode(b).decode())
     else:
         typed = TEXT
     return st.one_of(typed, typed, typed, TEXT) if spoil else typed
@@ -237,7 +243,7 @@ def soap_answer(response: requests.Response) -> etree._Element | None:
 
 
 ID_TABLES = ("contacts", "contact_lists", "dnc_lists", "broadcasts", "contact_batches",
-             "broadcast_schedules")
+             "broadcast_schedules", "sounds", "recordings")
 
 
 def latest_ids(server, count: int = 3) -> list[int]:
@@ -272,9 +278,10 @@ def world(fuzzed):
             {"homePhone": number, "firstName": "Ann", "_attr_1": {"note": "x"}},
             {"workPhone": "12135559999"}]})
         contacts.CreateDncList(Name="dnc", Numbers="13105557777")
+        bind(client, fuzzed, "Call").CreateSound(Name="sound", Data=WAV)
         broadcasts = bind(client, fuzzed, "Broadcast")
         ivr = broadcasts.CreateBroadcast(Broadcast={"Name": "ivr", "IvrBroadcastConfig": {
-            "DialplanXml": "<dialplan><play type='tts'>Hi</play></dialplan>",
+            "DialplanXml": "<dialplan><play type='tts'>Hi</play><record name='r'/></dialplan>",
             "LocalTimeZoneRestriction": {"BeginTime": "08:00:00", "EndTime": "21:00:00"},
             "RetryConfig": {"MaxAttempts": 2, "MinutesBetweenAttempts": 5,
                             "RetryResults": ["BUSY NO_ANS"]}}})

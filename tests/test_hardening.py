@@ -27,7 +27,7 @@ from callfire_soap.soap.models import PORTS
 from callfire_soap.store.attributes import PHONE_FIELDS, STANDARD_FIELDS
 from conftest import (ENVELOPE, ENVELOPE11, NS_DATA, SOAP11, SOAP11_HEADERS, SOAP12,
                       SOAP_HEADERS, account_rows, bind, fault_code, new_account, post, sender,
-                      served_client, soap_fault, start_server)
+                      served_client, soap_fault, start_server, wav)
 
 QUERY_LISTS = ENVELOPE % "<svc:QueryContactLists/>"
 
@@ -569,11 +569,36 @@ class Owner:
     text: int
     call_broadcast: int  # by SendCall, likewise
     caller_code: str     # the code that verified OWNER_NUMBER as the owner's caller id
+    sound: int = 0          # an uploaded WAV, OWNER_SOUND
+    recorded_call: int = 0  # an answered IVR call that recorded OWNER_RECORDING
+    recording: int = 0      # (both made only for the CallService sound operations)
 
 
 UNOWNED_NUMBER = "13105550199"  # not in the number market: nobody can own it
 OWNER_LABEL, MISSING_LABEL = "owner1", "owner2"
 DISABLED = {"CallFeature": "DISABLED"}
+
+
+OWNER_SOUND, OWNER_RECORDING = wav(), "owner"
+RECORDING_DIALPLAN = '<dialplan><record name="%s"/></dialplan>' % OWNER_RECORDING
+SOUND_OPERATIONS = ("CreateSound", "QuerySoundMeta", "GetSoundMeta", "GetSoundData",
+                    "GetRecordingData")
+
+
+def _owner_sounds(owner: Owner, client, server) -> None:
+    """The owner's sound, and a call of another number that recorded."""
+    owner.sound = bind(client, server, "Call").CreateSound(Name="Owner's", Data=OWNER_SOUND)
+    broadcasts = bind(client, server, "Broadcast")
+    broadcast = broadcasts.CreateBroadcast(Broadcast={"IvrBroadcastConfig": {
+        "DialplanXml": RECORDING_DIALPLAN}})
+    broadcasts.CreateContactBatch(BroadcastId=broadcast, ToNumber=_to("12135550199"))
+    broadcasts.ControlBroadcast(Id=broadcast, Command="START")
+    server.store.clock.advance(60)
+    contacts = bind(client, server, "Contact")
+    (callee,) = contacts.QueryContacts(Field="homePhone", String="12135550199").Contact
+    (item,) = contacts.GetContactHistory(ContactId=callee.id)
+    owner.recorded_call = item["Call"].id
+    owner.recording = item["Call"].CallRecord[0].RecordingMeta[0].id
 
 
 def _same_as_missing(call, mine: dict, missing: dict) -> None:
@@ -819,6 +844,21 @@ CROSS_ACCOUNT = {
         _is(False, svc.VerifyCallerId(CallerId=OWNER_NUMBER, VerificationCode=own.caller_code)),
         _nothing(svc.GetCallerIds())),
     "GetCallerIds": lambda svc, own: _nothing(svc.GetCallerIds()),
+    # CallService's sounds.  The owner's audio uploaded again is a new sound of the
+    # intruder's own (and the owner's sound id in a broadcast is refused like a missing
+    # one: checked by the test).
+    "CreateSound": lambda svc, own: _created_anew(
+        svc.CreateSound(Name="x", Data=OWNER_SOUND), own.sound, svc.GetSoundMeta),
+    "QuerySoundMeta": lambda svc, own: _nothing(svc.QuerySoundMeta()),
+    "GetSoundMeta": lambda svc, own: _same_as_missing(
+        svc.GetSoundMeta, dict(Id=own.sound), dict(Id=MISSING)),
+    "GetSoundData": lambda svc, own: _same_as_missing(
+        svc.GetSoundData, dict(Id=own.sound, Format="WAV"), dict(Id=MISSING, Format="WAV")),
+    "GetRecordingData": lambda svc, own: (
+        _same_as_missing(svc.GetRecordingData, dict(RecordingId=own.recording),
+                         dict(RecordingId=MISSING)),
+        _same_as_missing(svc.GetRecordingData, dict(CallId=own.recorded_call, Name=OWNER_RECORDING),
+                         dict(CallId=MISSING, Name=OWNER_RECORDING))),
 }
 
 
@@ -918,13 +958,23 @@ def test_another_account_cannot_reach_the_data(server, operation):
                   owner_calls.SendCall(RequestId=OWNER_REQUEST, ToNumber=_to(OWNER_OTHER_NUMBER),
                                        VoiceBroadcastConfig={"LiveSoundText": "Owner's"}),
                   _verified_caller_id(server, owner_account, owner_calls))
+    if operation in SOUND_OPERATIONS:
+        _owner_sounds(owner, owner_client, server)
     before = account_rows(server.store, owner_account.id)
     assert before["broadcasts"] and before["contact_batches"] and before["actions"] \
         and before["broadcast_schedules"] and before["auto_replies"]
 
     (port,) = [port for port, name in _implemented() if name == operation]
-    CROSS_ACCOUNT[operation](bind(served_client(server, intruder), server,
-                                  port.removesuffix("ServicePort")), owner)
+    intruder_client = served_client(server, intruder)
+    CROSS_ACCOUNT[operation](bind(intruder_client, server, port.removesuffix("ServicePort")),
+                             owner)
+    if operation in SOUND_OPERATIONS:  # the owner's sound in a broadcast: as a missing one
+        intruder_broadcasts = bind(intruder_client, server, "Broadcast")
+        play = '<dialplan><play type="callfireid">%d</play></dialplan>'
+        for make in (lambda sound: {"VoiceBroadcastConfig": {"LiveSoundId": sound}},
+                     lambda sound: {"IvrBroadcastConfig": {"DialplanXml": play % sound}}):
+            _same_as_missing(intruder_broadcasts.CreateBroadcast,
+                             dict(Broadcast=make(owner.sound)), dict(Broadcast=make(MISSING)))
 
     assert account_rows(server.store, owner_account.id) == before
     # Whatever the intruder put on its DNC lists does not scrub the owner's imports.

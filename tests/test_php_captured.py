@@ -50,6 +50,8 @@ def masked(answer: bytes) -> str:
                 node.text = "#"
             elif local in FAULT_TEXTS:  # "Contact 12 not found", "id=12"
                 node.text = re.sub(r"\d+", "#", node.text)
+            elif local == "Link":  # a recording's URL, on the address of the server asked
+                node.text = re.sub(r"^\w+://[^/]+|\d+", "#", node.text)
             else:
                 node.text = INSTANT.sub("T", node.text)
                 if DAY.fullmatch(node.text):

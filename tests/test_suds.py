@@ -222,3 +222,41 @@ def test_suds_runs_the_caller_id_operations(server, account):
                                 VerificationCode=verified_code(server, account)) is True
     ids = calls.GetCallerIds()
     assert (ids.TotalResults, ids.CallerId) == (1, ["13105551212"])
+def test_suds_runs_every_sound_operation(server, account):
+    """suds sends base64Binary as the text it is given and reads it back as text."""
+    import base64
+    import io
+
+    import soundfile
+    client = suds_client(server, account)
+    calls = client.service["CallServicePort"]
+    broadcasts = client.service["BroadcastServicePort"]
+    tone = io.BytesIO()
+    soundfile.write(tone, [0.0, 0.5, -0.5, 0.0] * 2000, 8000, format="WAV")
+    sound_id = calls.CreateSound(Name="suds", Data=base64.b64encode(tone.getvalue()).decode())
+    meta = calls.GetSoundMeta(Id=sound_id)
+    assert (meta.Name, meta.Status, meta.LengthInSeconds) == ("suds", "ACTIVE", 1)
+    assert calls.QuerySoundMeta().TotalResults == 1
+    mp3 = base64.b64decode(calls.GetSoundData(Id=sound_id))
+    assert soundfile.info(io.BytesIO(mp3)).format == "MP3"
+    assert base64.b64decode(calls.GetSoundData(Id=sound_id, Format="WAV")) == tone.getvalue()
+    broadcast_id = broadcasts.CreateBroadcast(Broadcast={"IvrBroadcastConfig": {
+        "DialplanXml": '<dialplan><play type="callfireid">%d</play><record name="r"/>'
+                       "</dialplan>" % sound_id}})
+    broadcasts.CreateContactBatch(BroadcastId=broadcast_id, ToNumber=["13105551212"])
+    broadcasts.ControlBroadcast(Id=broadcast_id, Command="START")
+    server.store.clock.advance(120)
+    contacts = client.service["ContactServicePort"]
+    contact_id = contacts.QueryContacts().Contact[0]._id
+    # one Call arrives as the element, the repeated CallRecord and RecordingMeta as lists
+    call = contacts.GetContactHistory(ContactId=contact_id).Call
+    (record,) = call.CallRecord
+    (recording,) = record.RecordingMeta
+    assert (recording.Name, recording.LengthInSeconds) == ("r", 10)
+    wav = base64.b64decode(calls.GetRecordingData(RecordingId=recording._id, Format="WAV"))
+    assert soundfile.info(io.BytesIO(wav)).duration == 10
+    assert base64.b64decode(calls.GetRecordingData(CallId=call._id, Name="r", Format="WAV")) \
+        == wav
+    with pytest.raises(WebFault) as excinfo:
+        calls.GetSoundMeta(Id=sound_id + 10 ** 9)
+    assert excinfo.value.fault.detail.ServiceFaultInfo.FaultCode == "NOT_FOUND"

@@ -8,20 +8,40 @@ from __future__ import annotations
 
 from ..store import Session
 from ..store.batches import ToNumber
+from ..store import dialplan
 from ..store.broadcasts import CALL_TYPES, Broadcast, BroadcastConfig, check_new
 from ..store.errors import InvalidRequest
 from ..store.schedules import BroadcastSchedule
+
+
+# The config settings that name one of the account's sounds.
+SOUND_ID_SETTINGS = ("LiveSoundId", "MachineSoundId", "TransferSoundId", "DncSoundId")
+
+
+def check_sounds(session: Session, config: BroadcastConfig | None) -> None:
+    """NOT_FOUND for a sound a config names (a ``...SoundId``, or a dialplan's
+    ``play type="callfireid"``) that is not one of the account's."""
+    if config is None:
+        return
+    settings = config.settings
+    named = [settings[name] for name in SOUND_ID_SETTINGS if settings.get(name) is not None]
+    if settings.get("DialplanXml"):
+        dialplan.check(settings["DialplanXml"])
+        named += dialplan.sound_ids(settings["DialplanXml"])
+    session.sounds.require_all(named)
 
 
 def create(session: Session, broadcast: Broadcast) -> int:
     """A new broadcast, STOPPED, created at this instant of the simulation clock."""
     check_new(broadcast)
     _check_caller_id(session, broadcast.config)
+    check_sounds(session, broadcast.config)
     return session.broadcasts.create(broadcast, session.sim_now)
 
 
 def update(session: Session, changes: Broadcast) -> None:
     with session.changing(changes.id):
+        check_sounds(session, changes.config)
         session.broadcasts.update(changes, session.sim_now)
         if changes.config is not None and changes.config.from_number is not None:
             _check_caller_id(session, session.broadcasts.get(changes.id).config)
@@ -62,6 +82,7 @@ def send(session: Session, broadcast: Broadcast, to_numbers: list[ToNumber] | No
     The config given is checked in every case, and makes only a new broadcast."""
     kind = broadcast.config.type
     check_new(broadcast)
+    check_sounds(session, broadcast.config)
     if kind == "TEXT" and not broadcast.config.settings.get("Message"):
         raise InvalidRequest("TextBroadcastConfig/Message is required", detail="Message")
     if not to_numbers:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, time, timezone
 
 from ..domain import broadcasts
+from ..soap import links
 from ..soap.models import data, svc
 from ..soap.operations import read, write
 from ..soap.records import TEXT, from_record, to_record
@@ -13,6 +14,7 @@ from ..store.actions import Action, BroadcastStats
 from ..store.batches import ContactBatch, ToNumber
 from ..store.broadcasts import Broadcast, BroadcastConfig, Retry, Window
 from ..store.schedules import BroadcastSchedule
+from ..store.sounds import Recording
 
 # Each type's config element, in the schema's order of the Broadcast choice.
 CONFIG_ELEMENTS = {"VOICE": "VoiceBroadcastConfig", "TEXT": "TextBroadcastConfig",
@@ -141,6 +143,11 @@ def schedule_to_soap(schedule: BroadcastSchedule):
 
 # -- calls and texts ------------------------------------------------------------
 
+def recording_meta(recording: Recording) -> dict:
+    return {"id": recording.id, "Name": recording.name, "Created": moment(recording.created),
+            "LengthInSeconds": recording.length, "Link": links.recording(recording.id)}
+
+
 def action_to_soap(action: Action):
     """A data:Call or a data:Text, with its records."""
     records = [{"id": r.id, "Result": r.result, "FinishTime": moment(r.finish_time),
@@ -148,7 +155,8 @@ def action_to_soap(action: Action):
                 "QuestionResponse": [{"Question": q, "Response": a}
                                      for q, a in r.responses] or None, **(
                     {"OriginateTime": moment(r.originate_time),
-                     "AnswerTime": moment(r.answer_time), "Duration": r.duration}
+                     "AnswerTime": moment(r.answer_time), "Duration": r.duration,
+                     "RecordingMeta": [recording_meta(m) for m in r.recordings] or None}
                     if action.is_call else {"Message": r.message})}
                for r in action.records]
     return from_record(data("Call" if action.is_call else "Text"), {

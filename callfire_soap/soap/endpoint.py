@@ -15,7 +15,7 @@ from lxml import etree
 from spyne.model.fault import Fault
 from spyne.server import ServerBase
 
-from . import envelope, faults, leniency
+from . import envelope, faults, leniency, mtom
 from .application import CallFireApplication
 from .envelope import SoapVersion
 
@@ -29,18 +29,22 @@ class SoapEndpoint(ServerBase):
 
     def handle(self, body: bytes, account_id: int,
                announced: SoapVersion, note: dict | None = None,
-               intercept: Callable[[str, etree._Element, dict], None] | None = None
+               intercept: Callable[[str, etree._Element, dict], None] | None = None,
+               attachments: dict[str, bytes] | None = None
                ) -> tuple[str, SoapVersion, bytes]:
         """The HTTP status, SOAP version and document answering ``body``; until its
         envelope is read, the version is the one its headers ``announced``.  ``note``
         gets the ``operation`` called and the ``fault`` code answered, for the log.
         ``intercept`` sees the operation and the envelope before the operation runs,
-        and may answer instead by raising (a fault, or what the HTTP layer handles)."""
+        and may answer instead by raising (a fault, or what the HTTP layer handles).
+        ``attachments``: the parts of an MTOM request, by Content-ID (soap.mtom)."""
         note = {} if note is None else note
         version = announced
         try:
             root = self.protocol.parse(body)
             version = envelope.version_of(root)
+            if attachments is not None:
+                mtom.include(root, attachments)
             descriptor, request = self.protocol.read_request(
                 root, version, typed=leniency.may_be_typed(body))
             note["operation"] = descriptor.udd["operation"].name

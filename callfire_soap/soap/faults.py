@@ -47,7 +47,8 @@ def too_large(max_body: int) -> ServiceFault:
 def unsupported_media_type(content_type: str) -> ServiceFault:
     # 415 is the SOAP 1.2 HTTP binding's own answer to a Content-Type it cannot take.
     return ServiceFault("BAD_REQUEST", "Content-Type must be application/soap+xml "
-                        "(SOAP 1.2) or text/xml (SOAP 1.1), in UTF-8, got %r"
+                        "(SOAP 1.2) or text/xml (SOAP 1.1), in UTF-8, or an MTOM "
+                        "multipart/related of application/xop+xml, got %r"
                         % content_type[:100],
                         http_status="415 Unsupported Media Type")
 

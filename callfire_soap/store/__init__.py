@@ -33,6 +33,7 @@ from .errors import CallFireError, InvalidRequest, NotFound, UnusableDatabase
 from .schedules import BroadcastSchedules
 from .schema import migrate
 from .simulator import Simulator, due
+from .sounds import Recordings, Sounds
 
 __all__ = ["Store", "Session", "CallFireError", "InvalidRequest", "NotFound",
            "UnusableDatabase"]
@@ -62,6 +63,8 @@ class Session:
                                    self.keywords)
         self.labels = Labels(db, account_id, self.broadcasts, self.numbers)
         self.caller_ids = CallerIds(db, account_id)
+        self.sounds = Sounds(db, account_id, lambda: self.sim_now)
+        self.recordings = Recordings(db, account_id)
 
     @cached_property
     def sim_now(self) -> int:

@@ -12,6 +12,7 @@ from .labels import broadcast_labels, labelled, labelled_number
 from .outcomes import Outcome
 from .pages import Page
 from .records import Records
+from .sounds import Recording, Recordings
 from .timezones import zone_of
 
 DEFAULT_CALLER_ID = "18005550100"   # a call broadcast without FromNumber calls from this
@@ -39,6 +40,7 @@ class ActionRecord:
     billed_amount: float
     message: str | None
     responses: list[tuple[str, str]] = field(default_factory=list)  # IVR answers
+    recordings: list[Recording] = field(default_factory=list)      # IVR records
 
 
 @dataclass
@@ -180,13 +182,18 @@ class Actions(Records[Action]):
     def rows_where(self, *args, **kwargs) -> list[Action]:
         """The actions, each with its records."""
         actions = {action.id: action for action in super().rows_where(*args, **kwargs)}
+        records = {}
         for row in self.db.execute(
                 "SELECT action_id, id, result, originate_time, answer_time, finish_time, "
                 "duration, billed_amount, message, responses FROM action_records WHERE "
                 "action_id IN (SELECT value FROM json_each(?)) ORDER BY id",
                 [json.dumps(list(actions))]):
-            actions[row[0]].records.append(
-                ActionRecord(*row[1:-1], [tuple(r) for r in json.loads(row[-1] or "[]")]))
+            record = records[row[1]] = ActionRecord(
+                *row[1:-1], [tuple(r) for r in json.loads(row[-1] or "[]")])
+            actions[row[0]].records.append(record)
+        for record_id, recordings in Recordings(self.db, self.account_id).of_records(
+                records).items():
+            records[record_id].recordings = recordings
         labels = broadcast_labels(self.db, {a.broadcast_id for a in actions.values()})
         for action in actions.values():
             action.labels = labels.get(action.broadcast_id, [])

@@ -36,3 +36,9 @@ class InvalidRequest(CallFireError):
 class UnusableDatabase(Exception):
     """The database file cannot be used: a directory, out of reach, not SQLite, or
     of a newer schema.  Told to whoever named the file, never to a SOAP client."""
+
+
+class Unavailable(CallFireError):
+    """The server cannot do what was asked here and now (a tool it needs is missing)."""
+
+    code = "UNAVAILABLE"

@@ -16,7 +16,8 @@ from sqlite_utils import Database
 # The tables whose ids reach clients, with the column holding each id.
 ID_COLUMNS = (("contacts", "id"), ("contact_lists", "id"), ("dnc_lists", "id"),
               ("broadcasts", "id"), ("broadcasts", "config_id"), ("contact_batches", "id"),
-              ("broadcast_schedules", "id"), ("actions", "id"), ("action_records", "id"))
+              ("broadcast_schedules", "id"), ("actions", "id"), ("action_records", "id"),
+              ("sounds", "id"), ("recordings", "id"))
 
 
 def take(db: Database, count: int = 1) -> int:
@@ -27,9 +28,10 @@ def take(db: Database, count: int = 1) -> int:
 
 
 def highest(db: Database) -> int:
-    """The highest id any table holds."""
+    """The highest id any table holds (of those a migration has made so far)."""
+    tables = set(db.table_names())
     return max(db.execute("SELECT coalesce(max(%s), 0) FROM %s" % (column, table)
-                          ).fetchone()[0] for table, column in ID_COLUMNS)
+                          ).fetchone()[0] for table, column in ID_COLUMNS if table in tables)
 
 
 def id_json(ids: Iterable[int]) -> str:

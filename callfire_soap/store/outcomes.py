@@ -44,6 +44,7 @@ class Outcome:
     billed_amount: float
     message: str | None = None   # the text as sent
     responses: list[tuple[str, str]] = field(default_factory=list)  # IVR answers
+    recordings: list[tuple[str, int]] = field(default_factory=list)  # IVR (name, seconds)
 
 
 def _result(table: dict, number: str, attempt: int, default: str) -> str:
@@ -53,15 +54,15 @@ def _result(table: dict, number: str, attempt: int, default: str) -> str:
 
 def call(number: str, attempt: int, dialplan_xml: str | None = None) -> Outcome:
     """Attempt ``attempt`` (1-based) of a call to ``number``; an IVR call answered
-    live goes through its dialplan (store/dialplan.py)."""
+    live goes through its dialplan (store/dialplan.py), answering and recording."""
     result = _result(CALL_RESULTS, number, attempt, "LA")
     ring, talk = RING_SECONDS[result], TALK_SECONDS.get(result, 0)
     billed = 60 * math.ceil(talk / 60)
+    walk = dialplan.walk(dialplan_xml) if dialplan_xml and result == "LA" else None
     return Outcome(result, ring + talk, ring if talk else None, talk, billed,
                    round(CALL_PRICE * billed / 60, 2),
-                   responses=list(dialplan.answers(dialplan_xml))
-                   if dialplan_xml and result == "LA"
-                   else [])
+                   responses=list(walk.answers) if walk else [],
+                   recordings=list(walk.recordings) if walk else [])
 
 
 def text(number: str, attempt: int, message: str, big_message_strategy: str) -> Outcome:

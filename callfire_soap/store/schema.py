@@ -280,9 +280,32 @@ def _v10_caller_ids(db: Database) -> None:
     db["server_settings"].create({"name": str, "value": str}, pk="name", not_null={"value"})
 
 
+def _v11_sounds_and_recordings(db: Database) -> None:
+    # A sound's audio as it came (MP3 or WAV); digest finds the same audio uploaded
+    # again.  status is what it is from ready_at on; before, it is PENDING (a
+    # RecordingCall still on the line).  length in seconds, NULL without audio.
+    db["sounds"].create(
+        {"id": int, "account_id": int, "name": str, "status": str, "created": int,
+         "ready_at": int, "data": bytes, "format": str, "length": int, "digest": str},
+        pk="id", not_null={"account_id", "name", "status", "created", "ready_at"},
+        foreign_keys=[("account_id", "accounts", "id")])
+    db["sounds"].create_index(["account_id", "id"])
+    db["sounds"].create_index(["account_id", "digest"])
+    # One row per <record> of an answered IVR call attempt (record_id: its CallRecord).
+    db["recordings"].create(
+        {"id": int, "account_id": int, "action_id": int, "record_id": int, "name": str,
+         "created": int, "length": int},
+        pk="id", not_null={"account_id", "action_id", "record_id", "name", "created",
+                           "length"},
+        foreign_keys=[("account_id", "accounts", "id"), ("action_id", "actions", "id"),
+                      ("record_id", "action_records", "id")])
+    db["recordings"].create_index(["record_id"])
+    db["recordings"].create_index(["action_id", "name"])
+
+
 MIGRATIONS = [_v1_accounts_and_contacts, _v2_do_not_contact, _v3_broadcasts, _v4_one_id_space,
               _v5_default_broadcasts, _v6_numbers_and_keywords, _v7_inbound_and_auto_replies,
-              _v8_number_orders, _v9_labels, _v10_caller_ids]
+              _v8_number_orders, _v9_labels, _v10_caller_ids, _v11_sounds_and_recordings]
 
 
 def migrate(db: Database, migrations: list | None = None) -> int:

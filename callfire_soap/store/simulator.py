@@ -13,10 +13,11 @@ taking the READY actions of its enabled batches that have waited longest
 inside the LocalTimeZoneRestriction.  A number on Do
 Not Contact (for calls or for texts, as the broadcast is) ends as DNC
 without an attempt.  An attempt ends after the time store/outcomes.py gives
-it, with a record; a result in RetryResults is tried again after
-MinutesBetweenAttempts, up to MaxAttempts.  The broadcast is FINISHED when
-none of its enabled actions is left.  A STOPPED broadcast starts nothing new,
-but the attempts in progress end as they would.
+it, with a record (and a recording for each ``record`` an answered IVR call
+met); a result in RetryResults is tried again after MinutesBetweenAttempts,
+up to MaxAttempts.  The broadcast is FINISHED when none of its enabled
+actions is left.  A STOPPED broadcast starts nothing new, but the attempts in
+progress end as they would.
 """
 from __future__ import annotations
 
@@ -213,7 +214,7 @@ class Simulator:
 
     def _finish_attempts(self, broadcast: Broadcast, instant: int) -> None:
         retry = broadcast.config.retry
-        records, retried, finished = [], [], []
+        records, retried, finished, recorded = [], [], [], []
         for action_id, number, attempts, started, ended in self.db.execute(
                 "SELECT id, to_number, attempts, started_at, finish_at FROM actions "
                 "WHERE broadcast_id = ? AND state = 'SELECTED' AND finish_at <= ? "
@@ -224,6 +225,8 @@ class Simulator:
                 None if outcome.answered_after is None else started + outcome.answered_after,
                 ended, outcome.duration, outcome.billed_duration, outcome.billed_amount,
                 outcome.message, json.dumps(outcome.responses) if outcome.responses else None))
+            recorded.extend((len(records) - 1, action_id, name, ended, seconds)
+                            for name, seconds in outcome.recordings)
             if retry and outcome.result in retry.results and attempts < retry.max_attempts:
                 retried.append((ended + 60 * retry.minutes_between, ended, action_id))
             else:
@@ -234,6 +237,14 @@ class Simulator:
             "originate_time, answer_time, finish_time, duration, billed_duration, "
             "billed_amount, message, responses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             ((first + i, *record) for i, record in enumerate(records)))
+        if recorded:  # each record of the attempt is made when the call ends
+            first_recording = ids.take(self.db, len(recorded))
+            self.db.conn.executemany(
+                "INSERT INTO recordings (id, account_id, action_id, record_id, name, created, "
+                "length) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((first_recording + i, self.account_id, action_id, first + index, name,
+                  ended, seconds)
+                 for i, (index, action_id, name, ended, seconds) in enumerate(recorded)))
         self.db.conn.executemany(
             "UPDATE actions SET state = 'READY', ready_at = ?, finish_at = NULL, modified = ? "
             "WHERE id = ?", retried)

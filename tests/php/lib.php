@@ -5,7 +5,9 @@
 //
 // Environment, set by tests/test_php.py:
 //   CALLFIRE_WSDL      the WSDL to load: the served URL or the reference file
-//   CALLFIRE_LOCATION  endpoint to post to ('' = the WSDL's own address)
+//   CALLFIRE_LOCATION  endpoint to post to ('' = the WSDL's own address); with
+//                      service_client(), another service's is the same address
+//                      ending in that service's name
 //   CALLFIRE_LOGIN, CALLFIRE_PASSWORD
 //   CALLFIRE_SOAP_VERSION  '1.2' passes soap_version => SOAP_1_2; '' leaves it out, as
 //                      many public integrations do, and PHP then speaks SOAP 1.1

@@ -11,7 +11,13 @@
 // appended), CALLFIRE_LOGIN, CALLFIRE_PASSWORD.
 import com.callfire.api.*;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.net.URL;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +25,11 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import javax.xml.namespace.QName;
 import javax.xml.ws.BindingProvider;
+import javax.activation.DataHandler;
+import javax.activation.DataSource;
 import javax.xml.ws.Holder;
+import javax.xml.ws.soap.MTOMFeature;
+import javax.xml.ws.soap.SOAPBinding;
 
 public class Zoo {
     static final QName CRM_ID = new QName("crmId");
@@ -54,6 +64,16 @@ public class Zoo {
         to.setValue(number);
         to.setClientData(clientData);
         return to;
+    }
+
+    // The bytes of a file, as a DataSource: what MTOM sends as an attachment.
+    static DataHandler attachment(byte[] bytes) {
+        return new DataHandler(new DataSource() {
+            public InputStream getInputStream() { return new ByteArrayInputStream(bytes); }
+            public OutputStream getOutputStream() { throw new UnsupportedOperationException(); }
+            public String getContentType() { return "application/octet-stream"; }
+            public String getName() { return "sound"; }
+        });
     }
 
     public static void main(String[] args) throws Exception {
@@ -140,6 +160,26 @@ public class Zoo {
             control.setCommand(BroadcastCommand.START);
             broadcasts.controlBroadcast(control);
             return broadcasts.getBroadcast(id(ids[3])).getStatus().value();
+        });
+        // CreateSound with MTOM on (threshold 0: every binary value goes as an XOP
+        // attachment), the sound read from CALLFIRE_SOUND, read back as WAV.
+        CallServicePortType calls = bind(api.getCallServicePort(new MTOMFeature(true, 0)),
+                                         "call");
+        step("mtom_create_sound", () -> {
+            CreateSound create = new CreateSound();
+            create.setName("zoo mtom");
+            create.setData(attachment(Files.readAllBytes(Paths.get(System.getenv(
+                    "CALLFIRE_SOUND")))));
+            long sound = calls.createSound(create);
+            SoundMeta meta = calls.getSoundMeta(id(sound));
+            GetSoundData get = new GetSoundData();
+            get.setId(sound);
+            get.setFormat(SoundFormat.WAV);
+            ByteArrayOutputStream wav = new ByteArrayOutputStream();
+            calls.getSoundData(get).writeTo(wav);
+            boolean mtom = ((SOAPBinding) ((BindingProvider) calls).getBinding()).isMTOMEnabled();
+            return mtom + "|" + sound + "|" + meta.getName() + "|" + meta.getLengthInSeconds()
+                    + "|" + new String(wav.toByteArray(), 0, 4, "US-ASCII");
         });
         step("broadcast_config", () -> {
             Broadcast broadcast = broadcasts.getBroadcast(id(ids[3]));
