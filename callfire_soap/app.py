@@ -22,6 +22,7 @@ from .accesslog import AccessLog
 from .limits import Limits
 from .ratelimit import FailedLogins
 from .services import DECLARATIONS
+from .services.notifications import render as render_notification
 from .soap import application, envelope, faults
 from .soap.endpoint import SoapEndpoint
 from .soap.models import PORTS
@@ -216,7 +217,8 @@ def create_app(db_path: str = DEFAULT_DB, limits: Limits = Limits(),
     # Spyne logs every client fault with a traceback and invalid bodies in full;
     # faults reach the client, and our own access log has one line per request.
     logging.getLogger("spyne").setLevel(logging.CRITICAL)
-    return CallFireApp(Store(db_path), limits, AccessLog(log_format=log_format))
+    return CallFireApp(Store(db_path, render=render_notification), limits,
+                       AccessLog(log_format=log_format))
 
 
 def app_from_environment() -> CallFireApp:
