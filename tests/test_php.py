@@ -32,12 +32,13 @@ IMPLEMENTED = [op for operations in DECLARATIONS.values()
 # given; broadcast_service.php reaches ContactService at the same address ending
 # in /contact); the DNC operations exist only in the served WSDL
 SCRIPTS = {"broadcast_service.php": "broadcast", "contact_service.php": "contact",
-           "dnc.php": "contact", "auth.php": "contact", "text_service.php": "text"}
+           "dnc.php": "contact", "auth.php": "contact", "text_service.php": "text",
+           "webhook_subscriptions.php": "subscription"}
 REFERENCE_SCRIPTS = ["auth.php", "broadcast_service.php", "contact_service.php",
-                     "text_service.php"]
+                     "webhook_subscriptions.php", "text_service.php"]
 # recorded in this order, each with an account of its own, as the replay runs them
 RECORDED_SCRIPTS = sorted(["broadcast_service.php", "contact_service.php", "dnc.php",
-                           "text_service.php"])
+                           "webhook_subscriptions.php", "text_service.php"])
 # soap_version => SOAP_1_2, or left out (SOAP 1.1)
 SOAP_VERSIONS = ["1.2", "1.1"]
 
