@@ -733,7 +733,26 @@ CROSS_ACCOUNT = {
     # must answer as a missing one.
     "GetText": lambda svc, own: _same_as_missing(
         svc.GetText, dict(Id=own.batch), dict(Id=MISSING)),
+    # SubscriptionService.  The intruder's subscriptions never hear of the owner's events
+    # (tests/test_postbacks.py); the owner's ids are missing ones here.
+    "CreateSubscription": lambda svc, own: (
+        _created_anew(svc.CreateSubscription(RequestId=OWNER_REQUEST,
+                                             Subscription=_subscription()),
+                      own.broadcast, svc.GetSubscription),
+        _nothing_else(svc.QuerySubscriptions())),
+    "QuerySubscriptions": lambda svc, own: _nothing(svc.QuerySubscriptions()),
+    "GetSubscription": lambda svc, own: _same_as_missing(
+        svc.GetSubscription, dict(Id=own.broadcast), dict(Id=MISSING)),
+    "UpdateSubscription": lambda svc, own: _same_as_missing(
+        svc.UpdateSubscription, dict(Subscription=_subscription(id=own.broadcast)),
+        dict(Subscription=_subscription(id=MISSING))),
+    "DeleteSubscription": lambda svc, own: _same_as_missing(
+        svc.DeleteSubscription, dict(Id=own.batch), dict(Id=MISSING)),
 }
+
+
+def _subscription(**fields) -> dict:
+    return {"Endpoint": "http://127.0.0.1:9/hook", "TriggerEvent": "CAMPAIGN_FINISHED", **fields}
 
 
 def _nothing(page) -> None:

@@ -97,3 +97,21 @@ def test_suds_runs_every_broadcast_service_operation(server, account):
     stats = broadcasts.GetBroadcastStats(Id=broadcast_id)
     assert (stats.UsageStats.Attempts, stats.ActionStatistics.Finished) == (2, 2)
     assert {s.Result for s in stats.ResultStat} == {"LA", "BUSY"}
+
+
+def test_suds_runs_every_subscription_service_operation(server, account):
+    subscriptions = suds_client(server, account).service["SubscriptionServicePort"]
+    created = subscriptions.CreateSubscription(Subscription={
+        "Endpoint": "http://www.example.com/somephpfile.php", "NotificationFormat": "JSON",
+        "TriggerEvent": "OUTBOUND_TEXT_FINISHED", "SubscriptionFilter": {"FromNumber": "67076"}})
+    got = subscriptions.GetSubscription(Id=created)  # suds drops the reply root's id
+    assert (got.NotificationFormat, got.SubscriptionFilter.FromNumber) == ("JSON", "67076")
+    assert subscriptions.UpdateSubscription(Subscription={
+        "_id": created, "Enabled": False, "NotificationFormat": "JSON"}) is None
+    (listed,) = subscriptions.QuerySubscriptions().Subscription
+    assert (listed._id, listed.Enabled) == (created, False)
+    assert subscriptions.DeleteSubscription(Id=created) is None
+    assert subscriptions.QuerySubscriptions().TotalResults == 0
+    with pytest.raises(WebFault) as excinfo:
+        subscriptions.GetSubscription(Id=created)
+    assert excinfo.value.fault.detail.ServiceFaultInfo.FaultCode == "NOT_FOUND"
