@@ -1,4 +1,5 @@
-"""The command line: ``serve``, ``account create|list|passwd|delete``, ``sim advance|now``.
+"""The command line: ``serve``, ``account create|list|passwd|delete``,
+``sim advance|now|inbound-text|inbound-call``.
 
 Whatever a user typed that cannot work ends the command with one line on
 standard error and exit status 2, never a traceback.  Every option can also
@@ -23,7 +24,8 @@ from .app import DEFAULT_DB
 from .limits import ENV_PREFIX, Limits
 from .postbacks import Deliverer, Policy
 from .soap.wsdl import ENTRY, WSDL_PATH
-from .store import CallFireError, Store, UnusableDatabase
+from .domain import inbound
+from .store import CallFireError, Store, UnusableDatabase, phone
 from .store.accounts import validate_login
 from .store.clock import DEFAULT_SPEED
 from .store.postbacks import STATUSES
@@ -91,6 +93,19 @@ def seconds(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError("%s is not a number of seconds above 0" % text)
     return value
+
+
+def phone_number(text: str) -> str:
+    if phone.normalize(text) is None:
+        raise argparse.ArgumentTypeError("%r is not a North American phone number" % text)
+    return text
+
+
+def receiving_number(text: str) -> str:
+    if phone.normalize_receiving(text) is None:
+        raise argparse.ArgumentTypeError(
+            "%r is neither a North American phone number nor a short code" % text)
+    return text
 
 
 def log_format(text: str) -> str:
@@ -318,6 +333,33 @@ def postbacks_retry(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(store: Store, kind: str, args: argparse.Namespace,
+            arrival: inbound.Arrival) -> int:
+    """One line: where the text or call went and what followed from it."""
+    line = "Inbound %s %d from %s to %s reached account %r (id %d)" % (
+        kind, arrival.action_id, args.from_number, args.to, store.accounts.login_of(
+            arrival.account_id), arrival.account_id)
+    if arrival.opted_out:
+        line += "; %s is on its Do Not Contact list for texts now" % args.from_number
+    if arrival.reply_id is not None:
+        line += "; auto-reply %d answered it with text %d" % (arrival.auto_reply_id,
+                                                             arrival.reply_id)
+    print(line)
+    return 0
+
+
+def sim_inbound_text(args: argparse.Namespace) -> int:
+    store = _open(args.db, create=False)
+    return _report(store, "text", args, inbound.receive_text(
+        store, args.to, args.from_number, args.message, args.login))
+
+
+def sim_inbound_call(args: argparse.Namespace) -> int:
+    store = _open(args.db, create=False)
+    return _report(store, "call", args, inbound.receive_call(
+        store, args.to, args.from_number, args.login))
+
+
 # -- the parser ---------------------------------------------------------------
 
 def _db_option(p: argparse.ArgumentParser) -> None:
@@ -393,6 +435,9 @@ def parser() -> Parser:
     p.set_defaults(run=postbacks_retry)
 
     sim = commands.add_parser("sim", help="the broadcast simulation's clock")
+
+
+    sim = commands.add_parser("sim", help="the simulation: its clock, inbound texts and calls")
     sim_commands = sim.add_subparsers(dest="sim_command", required=True)
     p = sim_commands.add_parser("advance", help="move the clock forward")
     p.add_argument("seconds", type=non_negative, help="simulated seconds to move")
@@ -401,6 +446,22 @@ def parser() -> Parser:
     p = sim_commands.add_parser("now", help="show the clock")
     _db_option(p)
     p.set_defaults(run=sim_now)
+    for kind, run in (("text", sim_inbound_text), ("call", sim_inbound_call)):
+        p = sim_commands.add_parser(
+            "inbound-" + kind, help="an inbound %s arrives, now on the clock" % kind,
+            description="An inbound %s arrives at the simulation clock's now and reaches "
+                        "the account --login names, else the one the routing rule picks "
+                        "(see the README)." % kind)
+        _db_option(p)
+        p.add_argument("--to", required=True, type=receiving_number,
+                       help="the number %s: a North American number or a short code"
+                            % ("texted" if kind == "text" else "called"))
+        p.add_argument("--from", dest="from_number", required=True, type=phone_number,
+                       help="the sender's North American number")
+        if kind == "text":
+            p.add_argument("--message", required=True, help="the text")
+        p.add_argument("--login", help="the account it reaches (default: by the rule)")
+        p.set_defaults(run=run)
 
     account = commands.add_parser("account", help="manage API accounts")
     account_commands = account.add_subparsers(dest="account_command", required=True)
@@ -446,6 +507,9 @@ def _from_environment(p: argparse.ArgumentParser) -> None:
     for action in p._actions:
         long = [o for o in action.option_strings if o.startswith("--")]
         if not long or action.dest in ("help", "password", "yes", "all_failed"):
+
+
+        if not long or action.dest in ("help", "password", "yes", "login"):
             continue
         name = ENV_PREFIX + action.dest.upper()
         action.help = "%s [env %s]" % (action.help, name)

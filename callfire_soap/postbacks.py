@@ -8,7 +8,9 @@ One deliverer runs in ``serve``'s main process, whatever ``--workers`` says
    its simulated instant though no request comes in (the simulation is
    otherwise lazy: store/simulator.py); at ``--sim-speed 0`` that is when
    ``sim advance`` has moved the clock;
-2. hands each subscription whose first PENDING notification is due to a lane
+2. hands each subscription whose first PENDING notification is due (its
+   simulated instant reached: an inbound call is written when it arrives and
+   posted when it ends) to a lane
    (one thread of a small pool), which posts that subscription's notifications
    one after the other, in event order, and records the results.
 
@@ -85,13 +87,13 @@ class Deliverer:
         notification."""
         for account_id in self.store.due_accounts():
             self.store.catch_up(account_id)
-        postbacks, now = self.store.postbacks, time.time()
+        postbacks, now, sim_now = self.store.postbacks, time.time(), self.store.clock.now()
         for subscription_id in postbacks.pending_subscriptions():
             with self._lock:
                 if subscription_id in self._busy:
                     continue
             head = postbacks.head(subscription_id, 1)
-            if head and head[0].next_attempt <= now:
+            if head and head[0].next_attempt <= now and head[0].instant <= sim_now:
                 with self._lock:
                     self._busy.add(subscription_id)
                 self._pool.submit(self._lane, subscription_id)
@@ -111,9 +113,11 @@ class Deliverer:
         must wait for a retry; record the results.  True when more may be due."""
         delivered, failed = [], []
         batch = self.store.postbacks.head(subscription_id, BATCH)
+        sim_now = self.store.clock.now()
         for postback in batch:
             now = time.time()
-            if postback.next_attempt > now or self._stopped.is_set():
+            if postback.next_attempt > now or postback.instant > sim_now \
+                    or self._stopped.is_set():
                 break
             error = self._post(postback)
             attempts = postback.attempts + 1

@@ -45,7 +45,7 @@ def one_line(run: subprocess.CompletedProcess, status: int = 2) -> str:
 
 
 def newer_schema(path: Path) -> Path:
-    Store(str(path))
+    Store(str(path)).db().conn.close()  # now, not when a garbage collection gets to it
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA user_version = 99")
     return path
@@ -286,11 +286,15 @@ def _fill(server, account) -> None:
         "Endpoint": "ops@example.com", "NotificationFormat": "EMAIL",  # that stays as it is
         "TriggerEvent": "CAMPAIGN_STARTED"})
     broadcasts.ControlBroadcast(Id=broadcast_id, Command="START")
-    bind(client, server, "Text").SendText(ToNumber=[{"_value_1": "13105550104"}],
-                                          TextBroadcastConfig={"Message": "hi"},
-                                          UseDefaultBroadcast=True)
+    texts = bind(client, server, "Text")
+    texts.SendText(ToNumber=[{"_value_1": "13105550104"}],
+                   TextBroadcastConfig={"Message": "hi"}, UseDefaultBroadcast=True)
+    texts.CreateAutoReply(AutoReply={"Number": "67076", "Match": "", "Message": "hi"})
     server.store.clock.advance(60)
     broadcasts.GetBroadcastStats(Id=broadcast_id)  # the texts are sent by now
+    with server.store.session(account.id, write=True) as session:
+        session.numbers.add(["1310555%04d" % account.id], None, session.sim_now)
+        session.keywords.add(["FILL%d" % account.id], None, session.sim_now)
 
 
 def test_account_delete_takes_the_data_of_every_table_with_it(server, account, other_account):

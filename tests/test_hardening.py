@@ -558,6 +558,7 @@ class Owner:
     broadcast: int  # IVR, STOPPED, with a batch of OWNER_NUMBER and a schedule
     batch: int
     schedule: int
+    auto_reply: int  # on the shared short code
 
 
 def _same_as_missing(call, mine: dict, missing: dict) -> None:
@@ -733,6 +734,15 @@ CROSS_ACCOUNT = {
     # must answer as a missing one.
     "GetText": lambda svc, own: _same_as_missing(
         svc.GetText, dict(Id=own.batch), dict(Id=MISSING)),
+    "CreateAutoReply": lambda svc, own: _created_anew(svc.CreateAutoReply(
+        RequestId=OWNER_REQUEST, AutoReply=_auto_reply(id=own.auto_reply)), own.auto_reply,
+        svc.GetAutoReply),
+    "QueryAutoReplies": lambda svc, own: (
+        _nothing(svc.QueryAutoReplies()), _nothing(svc.QueryAutoReplies(Number="67076"))),
+    "GetAutoReply": lambda svc, own: _same_as_missing(
+        svc.GetAutoReply, dict(Id=own.auto_reply), dict(Id=MISSING)),
+    "DeleteAutoReply": lambda svc, own: _same_as_missing(
+        svc.DeleteAutoReply, dict(Id=own.auto_reply), dict(Id=MISSING)),
     # SubscriptionService.  The intruder's subscriptions never hear of the owner's events
     # (tests/test_postbacks.py); the owner's ids are missing ones here.
     "CreateSubscription": lambda svc, own: (
@@ -749,6 +759,10 @@ CROSS_ACCOUNT = {
     "DeleteSubscription": lambda svc, own: _same_as_missing(
         svc.DeleteSubscription, dict(Id=own.batch), dict(Id=MISSING)),
 }
+
+
+def _auto_reply(**fields) -> dict:
+    return {"Number": "67076", "Match": "", "Message": "Owner's reply", **fields}
 
 
 def _subscription(**fields) -> dict:
@@ -791,10 +805,12 @@ def test_another_account_cannot_reach_the_data(server, operation):
                                                       ToNumber=_to(OWNER_NUMBER)),
                   owner_broadcasts.CreateBroadcastSchedule(RequestId=OWNER_REQUEST,
                                                            BroadcastId=broadcast,
-                                                           BroadcastSchedule=SCHEDULE))
+                                                           BroadcastSchedule=SCHEDULE),
+                  bind(owner_client, server, "Text").CreateAutoReply(
+                      RequestId=OWNER_REQUEST, AutoReply=_auto_reply()))
     before = account_rows(server.store, owner_account.id)
     assert before["broadcasts"] and before["contact_batches"] and before["actions"] \
-        and before["broadcast_schedules"]
+        and before["broadcast_schedules"] and before["auto_replies"]
 
     (port,) = [port for port, name in _implemented() if name == operation]
     CROSS_ACCOUNT[operation](bind(served_client(server, intruder), server,

@@ -11,8 +11,11 @@ broadcast_service.php drives broadcasts on the simulation clock: its server must
 stand still (--sim-speed 0, as the shared ``server`` fixture does), and the
 script moves it with ``python -m callfire_soap sim advance N --db PATH``, told
 which python and database through CALLFIRE_PYTHON and CALLFIRE_DB.
+text_service_auto_replies.php makes an inbound text arrive the same way, with
+``sim inbound-text ... --login`` its account.
 """
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -33,12 +36,17 @@ IMPLEMENTED = [op for operations in DECLARATIONS.values()
 # in /contact); the DNC operations exist only in the served WSDL
 SCRIPTS = {"broadcast_service.php": "broadcast", "contact_service.php": "contact",
            "dnc.php": "contact", "auth.php": "contact", "text_service.php": "text",
+           "text_service_auto_replies.php": "text",
            "webhook_subscriptions.php": "subscription"}
 REFERENCE_SCRIPTS = ["auth.php", "broadcast_service.php", "contact_service.php",
-                     "webhook_subscriptions.php", "text_service.php"]
+                     "text_service.php", "text_service_auto_replies.php",
+                     "webhook_subscriptions.php"]
 # recorded in this order, each with an account of its own, as the replay runs them
 RECORDED_SCRIPTS = sorted(["broadcast_service.php", "contact_service.php", "dnc.php",
-                           "webhook_subscriptions.php", "text_service.php"])
+                           "text_service.php", "text_service_auto_replies.php",
+                           "webhook_subscriptions.php"])
+# the steps a script records between its requests: the commands it ran
+STEPS = (["sim", "advance"], ["sim", "inbound-text"])
 # soap_version => SOAP_1_2, or left out (SOAP 1.1)
 SOAP_VERSIONS = ["1.2", "1.1"]
 
@@ -57,7 +65,9 @@ pytestmark = pytest.mark.skipif(not php_available(),
 
 def run_php(script: str, server, account, wsdl: str, location: str = "",
             capture: Path | None = None, soap_version: str = "1.2") -> None:
-    if script in ("broadcast_service.php", "text_service.php"):  # they run `sim advance`
+    # they run `sim advance` or `sim inbound-text`
+    if script in ("broadcast_service.php", "text_service.php",
+                  "text_service_auto_replies.php"):
         assert server.store.clock.speed() == 0, "its server must run with --sim-speed 0"
     env = dict(os.environ, CALLFIRE_WSDL=wsdl, CALLFIRE_LOCATION=location,
                CALLFIRE_LOGIN=account.login, CALLFIRE_PASSWORD=account.password,
@@ -98,7 +108,7 @@ def test_php_requests_are_recorded_and_valid(tmp_path):
         for script in RECORDED_SCRIPTS:
             run_php(script, server, new_account(server), server.wsdl_url, capture=recording)
     steps = sorted(recording.glob("*.txt"))
-    assert steps and all(path.read_text().split()[:2] == ["sim", "advance"] for path in steps)
+    assert steps and all(shlex.split(path.read_text())[:2] in STEPS for path in steps)
     recorded = sorted(recording.glob("*.xml"))
     operations = {path.name.split("-")[2] for path in recorded}
     assert operations == set(IMPLEMENTED), "operations PHP never sent"

@@ -3,7 +3,8 @@
 
 The recording ran on a fresh database, each script with an account of its own
 and the simulation clock standing still, so replayed in order (one account per
-script, the clock moved by the recorded ``sim advance`` steps, ``*.txt``) the
+script, the clock moved by the recorded ``sim advance`` steps and inbound texts
+made by ``sim inbound-text`` ones, ``*.txt``) the
 broadcasts' progress comes out the same and every request must get exactly the
 answer PHP got (``*.answer``): success or the FaultCode in its file name, and
 the same body once ids and instants are masked (the accounts, and so the ids,
@@ -12,6 +13,7 @@ names an instant itself (GetBroadcastStats' interval) asks about the
 recording's clock, so its answer is compared by status and FaultCode only.
 """
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -62,9 +64,12 @@ def test_captured_php_requests_replay(tmp_path):
             if script not in accounts:
                 accounts[script] = new_account(server)
             account = accounts[script]
-            if path.suffix == ".txt":  # a clock step: the command PHP ran, on this database
-                command = path.read_text().split()
-                assert command[:2] == ["sim", "advance"], (path.name, command)
+            if path.suffix == ".txt":  # a step: the command PHP ran, on this database
+                command = shlex.split(path.read_text())
+                assert command[:2] in (["sim", "advance"], ["sim", "inbound-text"]), (
+                    path.name, command)
+                if command[1] == "inbound-text":  # for the script's account
+                    command += ["--login", account.login]
                 subprocess.run([sys.executable, "-m", "callfire_soap", *command,
                                 "--db", str(server.db_path)], check=True, capture_output=True)
                 continue

@@ -12,6 +12,8 @@ from suds import WebFault
 from suds.client import Client
 from suds.transport.http import HttpAuthenticated
 
+from callfire_soap.domain import inbound
+
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 
 
@@ -114,4 +116,25 @@ def test_suds_runs_every_subscription_service_operation(server, account):
     assert subscriptions.QuerySubscriptions().TotalResults == 0
     with pytest.raises(WebFault) as excinfo:
         subscriptions.GetSubscription(Id=created)
+    assert excinfo.value.fault.detail.ServiceFaultInfo.FaultCode == "NOT_FOUND"
+
+
+def test_suds_runs_every_auto_reply_operation_and_reads_an_inbound_text(server, account):
+    texts = suds_client(server, account).service["TextServicePort"]
+    reply_id = texts.CreateAutoReply(RequestId="urn:suds:reply", AutoReply={
+        "Number": "67076", "Match": "hours", "Message": "Open 9 to 5"})
+    assert texts.CreateAutoReply(RequestId="urn:suds:reply", AutoReply={
+        "Number": "67076", "Match": "hours", "Message": "Open 9 to 5"}) == reply_id
+    got = texts.GetAutoReply(Id=reply_id)  # suds drops the reply element's own id
+    assert (got.Number, got.Match, got.Message) == ("67076", "hours", "Open 9 to 5")
+    assert texts.QueryAutoReplies().AutoReply[0]._id == reply_id
+    assert texts.QueryAutoReplies(Number="67076").TotalResults == 1
+    inbound.receive_text(server.store, "67076", "13105551212", "hours?", login=account.login)
+    (received,) = texts.QueryTexts(Inbound=True).Text
+    assert (received.Inbound, received.Message) == (True, "hours?")
+    (answer,) = texts.QueryTexts(Inbound=False).Text
+    assert (answer.Message, answer.FinalResult) == ("Open 9 to 5", "SENT")
+    assert texts.DeleteAutoReply(Id=reply_id) is None
+    with pytest.raises(WebFault) as excinfo:
+        texts.GetAutoReply(Id=reply_id)
     assert excinfo.value.fault.detail.ServiceFaultInfo.FaultCode == "NOT_FOUND"

@@ -155,7 +155,7 @@ def action_to_soap(action: Action):
         "id": action.id, "FromNumber": action.from_number,
         "ToNumber": {TEXT: action.to_number, **action.to_attributes},
         "State": action.state, "BatchId": action.batch_id,
-        "BroadcastId": action.broadcast_id, "ContactId": action.contact_id, "Inbound": False,
+        "BroadcastId": action.broadcast_id, "ContactId": action.contact_id, "Inbound": action.inbound,
         "Created": moment(action.created), "Modified": moment(action.modified),
         "FinalResult": action.final_result,
         **({"CallRecord": records} if action.is_call

@@ -1,11 +1,12 @@
-"""TextService: SendText, QueryTexts and GetText on the broadcast simulator;
-the auto-replies are declared, not built yet (they answer NOT_IMPLEMENTED)."""
+"""TextService: SendText, QueryTexts and GetText on the broadcast simulator, and the
+auto-replies that answer inbound texts (domain/inbound.py)."""
 from __future__ import annotations
 
 from ..domain import broadcasts
-from ..soap.models import svc
+from ..soap.models import data, svc
 from ..soap.operations import read, write
 from ..store import Session
+from ..store.autoreplies import AutoReply
 from ..store.broadcasts import Broadcast, BroadcastConfig
 from .broadcast import action_to_soap, config_from_soap, instant, to_numbers_from_soap
 
@@ -38,12 +39,38 @@ def get_text(session: Session, request):
     return action_to_soap(session.actions.get_of_kind(True, request.Id))
 
 
+def auto_reply_to_soap(reply: AutoReply):
+    return data("AutoReply")(id=reply.id, Number=reply.number, Keyword=reply.keyword,
+                             Match=reply.match, Message=reply.message)
+
+
+def create_auto_reply(session: Session, request) -> int:
+    reply = request.AutoReply
+    return session.auto_replies.create(AutoReply(None, reply.Number, reply.Keyword,
+                                                 reply.Match, reply.Message))
+
+
+def query_auto_replies(session: Session, request):
+    page = session.auto_replies.query(request.Number, request.FirstResult,
+                                      request.MaxResults)
+    return svc("AutoReplyQueryResult")(TotalResults=page.total,
+                                       AutoReply=[auto_reply_to_soap(r) for r in page.items])
+
+
+def get_auto_reply(session: Session, request):
+    return auto_reply_to_soap(session.auto_replies.get(request.Id))
+
+
+def delete_auto_reply(session: Session, request) -> None:
+    session.auto_replies.delete(request.Id)
+
+
 OPERATIONS = {
     "SendText": write(send_text, request_id=True),
     "QueryTexts": read(query_texts, simulated=True),
     "GetText": read(get_text, simulated=True),
-    "CreateAutoReply": write(request_id=True),
-    "QueryAutoReplies": read(),
-    "GetAutoReply": read(),
-    "DeleteAutoReply": write(),
+    "CreateAutoReply": write(create_auto_reply, request_id=True),
+    "QueryAutoReplies": read(query_auto_replies),
+    "GetAutoReply": read(get_auto_reply),
+    "DeleteAutoReply": write(delete_auto_reply),
 }

@@ -17,12 +17,14 @@ from sqlite_utils import Database
 
 from .accounts import Accounts
 from .actions import Actions
+from .autoreplies import AutoReplies
 from .batches import ContactBatches
 from .broadcasts import Broadcasts
 from .clock import SimulationClock
 from .contacts import Contacts
 from .dnc import DncLists
 from .lists import ContactLists
+from .numbers import Keywords, Numbers
 from .pages import PageMarks
 from .postbacks import Outbox, Postbacks, Render
 from .errors import CallFireError, InvalidRequest, NotFound, UnusableDatabase
@@ -55,8 +57,11 @@ class Session:
         self.actions = Actions(db, account_id)
         self.subscriptions = Subscriptions(db, account_id)
         self.outbox = Outbox(db, account_id)
+        self.auto_replies = AutoReplies(db, account_id)
         self.simulator = Simulator(db, account_id, self.broadcasts, self.schedules, self.dnc,
                                    self.notify)
+        self.numbers = Numbers(db, account_id, lambda: self.sim_now)
+        self.keywords = Keywords(db, account_id, lambda: self.sim_now)
 
     def notify(self, event: Event) -> None:
         """Raise ``event``: each enabled subscription it matches gets its notification
@@ -203,6 +208,29 @@ class Store:
             if write:
                 session.simulator.catch_up(session.sim_now)
             yield session
-            if write:  # what this process remembered of the account's queries is stale
-                db.execute("UPDATE accounts SET data_version = data_version + 1 "
-                           "WHERE id = ?", [account_id])
+            if write:
+                _written(db, account_id)
+
+    @contextmanager
+    def routed_session(self, route: Callable[[Database, int], int]) -> Iterator[Session]:
+        """A write call for the account ``route`` chooses from the whole database at
+        the simulated instant it is given (an inbound text or call).  Every account's
+        broadcasts are simulated up to now first: the choice reads what they sent."""
+        with self.transaction(write=True) as db:
+            now = self.clock.now()
+            for (account_id,) in db.execute(
+                    "SELECT DISTINCT account_id FROM broadcasts WHERE next_event <= ?",
+                    [now]).fetchall():
+                Session(db, account_id, self.marks, self.clock,
+                        self.render).simulator.catch_up(now)
+            session = Session(db, route(db, now), self.marks, self.clock, self.render)
+            session.simulator.catch_up(session.sim_now)
+            yield session
+            _written(db, session.account_id)
+
+
+def _written(db: Database, account_id: int) -> None:
+    """After a write call: what each process remembered of the account's queries
+    is stale."""
+    db.execute("UPDATE accounts SET data_version = data_version + 1 WHERE id = ?",
+               [account_id])

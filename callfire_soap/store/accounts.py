@@ -97,6 +97,10 @@ class Accounts:
             "(SELECT count(*) FROM broadcasts WHERE account_id = accounts.id) "
             "FROM accounts ORDER BY id")]
 
+    def login_of(self, account_id: int) -> str:
+        return self._store.db().execute("SELECT login FROM accounts WHERE id = ?",
+                                        [account_id]).fetchone()[0]
+
     def set_password(self, login: str, password: str) -> None:
         """A new password; requests with the old one fail from now on."""
         validate_password(password)

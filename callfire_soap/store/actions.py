@@ -6,15 +6,24 @@ import json
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from . import ids
 from .errors import NotFound
+from .outcomes import Outcome
 from .pages import Page
 from .records import Records
+from .timezones import zone_of
 
 DEFAULT_CALLER_ID = "18005550100"   # a call broadcast without FromNumber calls from this
 DEFAULT_SHORT_CODE = "67076"         # a text broadcast without FromNumber texts from this
 SKIPPED = ("DNC", "DUP", "INVALID")  # states of actions that are never attempted
-# texts ("=") or calls ("<>"): what the action's broadcast sends
-_OF_KIND = "(SELECT type FROM broadcasts b WHERE b.id = actions.broadcast_id) %s 'TEXT'"
+# An action's type, and the number it comes from (given the default as a parameter):
+# its broadcast's, or its own when it is outside a broadcast (inbound, an auto-reply).
+TYPE_SQL = ("coalesce(actions.type, (SELECT type FROM broadcasts b "
+            "WHERE b.id = actions.broadcast_id))")
+FROM_SQL = ("coalesce(actions.from_number, (SELECT json_extract(config, '$.from_number') "
+            "FROM broadcasts b WHERE b.id = actions.broadcast_id), ?)")
+# texts ("=") or calls ("<>")
+_OF_KIND = TYPE_SQL + " %s 'TEXT'"
 
 
 @dataclass
@@ -47,6 +56,7 @@ class Action:
     final_result: str | None
     message: str | None
     records: list[ActionRecord] = field(default_factory=list)
+    inbound: bool = False
 
 
 @dataclass
@@ -71,10 +81,10 @@ class BroadcastStats:
 
 class Actions(Records[Action]):
     table, kind = "actions", "Action"
-    select = ("id, (SELECT type FROM broadcasts b WHERE b.id = actions.broadcast_id) AS type, "
+    select = ("id, " + TYPE_SQL + " AS type, "
               "(SELECT config FROM broadcasts b WHERE b.id = actions.broadcast_id) AS config, "
               "to_number, to_attributes, state, batch_id, broadcast_id, contact_id, created, "
-              "modified, final_result")
+              "modified, final_result, from_number, message, inbound")
 
     def history(self, contact_id: int, first: int | None = None,
                 limit: int | None = None) -> Page[Action]:
@@ -89,8 +99,8 @@ class Actions(Records[Action]):
               label: str | None = None, first: int | None = None,
               limit: int | None = None) -> Page[Action]:
         """The account's texts (or calls) an ActionQuery selects, in id order, created
-        in [begin, end).  Every action is outbound and none has a label yet (inbound
-        texts and LabelService are not built), so ``inbound`` or a label match none."""
+        in [begin, end), inbound or outbound as ``inbound`` says.  None has a label yet (
+        LabelService is not built), so a label matches none."""
         where, params = [_OF_KIND % ("=" if texts else "<>")], []
         for clause, value in (("broadcast_id = ?", broadcast_id), ("batch_id = ?", batch_id),
                               ("created >= ?", begin), ("created < ?", end),
@@ -103,12 +113,42 @@ class Actions(Records[Action]):
                 where.append("%s IN (SELECT value FROM json_each(?))" % column)
                 params.append(json.dumps(list(values)))
         if from_number is not None:
-            where.append("coalesce((SELECT json_extract(config, '$.from_number') FROM "
-                         "broadcasts b WHERE b.id = actions.broadcast_id), ?) = ?")
+            where.append(FROM_SQL + " = ?")
             params += [DEFAULT_SHORT_CODE if texts else DEFAULT_CALLER_ID, from_number]
-        if inbound or label is not None:
+        if inbound is not None:
+            where.append("inbound = ?")
+            params.append(inbound)
+        if label is not None:
             where.append("0")
         return self.page(" AND ".join(where), params, first, limit)
+
+    def add(self, type: str, inbound: bool, from_number: str, to_number: str,
+            contact_id: int, message: str | None, now: int, outcome: Outcome | None) -> int:
+        """A text or call outside any broadcast (an inbound one, an auto-reply), over as
+        it is made: FINISHED with the one record ``outcome`` gives, or DNC without an
+        attempt when ``outcome`` is None.  ``type`` is TEXT, VOICE or IVR; ``message``
+        a text's."""
+        action_id = ids.take(self.db)
+        party = from_number if inbound else to_number
+        end = now if outcome is None else now + outcome.length
+        self.db["actions"].insert({
+            "id": action_id, "account_id": self.account_id, "contact_id": contact_id,
+            "numbers": json.dumps([party]), "to_number": to_number, "zone": zone_of(party),
+            "state": "DNC" if outcome is None else "FINISHED", "held": 0,
+            "attempts": 0 if outcome is None else 1, "ready_at": now, "started_at": now,
+            "final_result": None if outcome is None else outcome.result, "created": now,
+            "modified": end, "type": type, "from_number": from_number,
+            "message": message, "inbound": inbound})
+        if outcome is not None:
+            self.db["action_records"].insert({
+                "id": ids.take(self.db), "action_id": action_id,
+                "account_id": self.account_id, "result": outcome.result,
+                "originate_time": now, "finish_time": end, "duration": outcome.duration,
+                "answer_time": None if outcome.answered_after is None
+                else now + outcome.answered_after,
+                "billed_duration": outcome.billed_duration,
+                "billed_amount": outcome.billed_amount, "message": outcome.message})
+        return action_id
 
     def get_of_kind(self, texts: bool, ident: int) -> Action:
         """One text (or call): NOT_FOUND for an id of anything else."""
@@ -119,15 +159,18 @@ class Actions(Records[Action]):
         return found[0]
 
     def record(self, row: dict) -> Action:
-        config = json.loads(row["config"])
+        # An action outside a broadcast (inbound, an auto-reply) carries its own.
+        config = json.loads(row["config"] or '{"from_number": null, "settings": {}}')
         is_call = row["type"] != "TEXT"
         return Action(
             row["id"], is_call,
-            config["from_number"] or (DEFAULT_CALLER_ID if is_call else DEFAULT_SHORT_CODE),
+            row["from_number"] or config["from_number"]
+            or (DEFAULT_CALLER_ID if is_call else DEFAULT_SHORT_CODE),
             row["to_number"], json.loads(row["to_attributes"] or "{}"), row["state"],
             row["batch_id"], row["broadcast_id"], row["contact_id"], row["created"],
             row["modified"], row["final_result"],
-            None if is_call else config["settings"].get("Message"))
+            None if is_call else row["message"] or config["settings"].get("Message"),
+            inbound=bool(row["inbound"]))
 
     def rows_where(self, *args, **kwargs) -> list[Action]:
         """The actions, each with its records."""

@@ -126,9 +126,7 @@ class ContactBatches(Records[ContactBatch]):
     def _from_numbers(self, to_numbers: list[ToNumber]) -> list[_Target]:
         """Each number's contact: the account's contact with that number, or a new one."""
         keys = [phone.normalize(t.number) or t.number for t in to_numbers]
-        owners = self.contacts.by_number(keys)
-        new = [key for key in dict.fromkeys(keys) if key not in owners]
-        owners.update(zip(new, self.contacts.create([{"homePhone": key} for key in new])))
+        owners = self.contacts.for_numbers(keys)
         return [_Target(owners[key], [key] if phone.normalize(key) else [], key,
                         to_number.attributes)
                 for key, to_number in zip(keys, to_numbers)]

@@ -173,6 +173,15 @@ class Contacts:
                 owners[value] = contact_id
         return owners
 
+    def for_numbers(self, numbers: Iterable[str]) -> dict[str, int]:
+        """Each number's contact: the account's contact with that number in a phone
+        field, or a new one with it as homePhone."""
+        numbers = list(dict.fromkeys(numbers))
+        owners = self.by_number(numbers)
+        new = [number for number in numbers if number not in owners]
+        owners.update(zip(new, self.create([{"homePhone": number} for number in new])))
+        return owners
+
     def require_list(self, list_id: int) -> None:
         require(self.db, "contact_lists", "ContactList", self.account_id, list_id)
 

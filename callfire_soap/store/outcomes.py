@@ -76,3 +76,15 @@ def text(number: str, attempt: int, message: str, big_message_strategy: str) -> 
             result = "TOO_BIG"
     parts = math.ceil(len(message) / TEXT_PART) if result == "SENT" else 0
     return Outcome(result, TEXT_SECONDS, None, 0, 0, round(TEXT_PRICE * parts, 2), message)
+
+
+def inbound_text(message: str) -> Outcome:
+    """A text that arrived: RECEIVED at once, free."""
+    return Outcome("RECEIVED", 0, None, 0, 0, 0.0, message)
+
+
+def inbound_call() -> Outcome:
+    """A call that arrived: answered at once, as long as a live answer, billed as one."""
+    talk = TALK_SECONDS["LA"]
+    billed = 60 * math.ceil(talk / 60)
+    return Outcome("LA", talk, 0, talk, billed, round(CALL_PRICE * billed / 60, 2))

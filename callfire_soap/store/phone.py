@@ -25,3 +25,13 @@ def normalize_prefix(prefix: str) -> str | None:
     if not (digits.isascii() and digits.isdigit()):
         return None
     return digits if digits.startswith("1") else "1" + digits
+
+
+_SHORT_CODE = re.compile(r"[0-9]{5,6}")
+
+
+def normalize_receiving(number: str) -> str | None:
+    """A number texts and calls arrive at: a North American number as 11 E.164
+    digits, or a short code (5 or 6 digits, such as 67076) as it is; None otherwise."""
+    digits = _SEPARATORS.sub("", number)
+    return digits if _SHORT_CODE.fullmatch(digits) else normalize(number)

@@ -184,7 +184,54 @@ def _v5_default_broadcasts(db: Database) -> None:
         foreign_keys=[("account_id", "accounts", "id"), ("broadcast_id", "broadcasts", "id")])
 
 
-def _v6_subscriptions(db: Database) -> None:
+def _v6_numbers_and_keywords(db: Database) -> None:
+    # The numbers accounts own (store/numbers.py): one row per number, so no number
+    # has two owners; a released number's row goes and the number is available
+    # again.  active_at is the simulated instant its order finished (before it the
+    # number is PENDING); configuration is its NumberConfiguration as JSON.
+    db["numbers"].create(
+        {"number": str, "account_id": int, "toll_free": int, "order_id": int,
+         "active_at": int, "configuration": str},
+        pk="number", not_null={"account_id", "toll_free", "active_at", "configuration"},
+        foreign_keys=[("account_id", "accounts", "id")])
+    db["numbers"].create_index(["account_id", "number"])
+    # Keywords on the short code, one row per keyword: held by account_id, or
+    # released by it at released_at (nobody may buy it again for a while).
+    db["keywords"].create(
+        {"keyword": str, "account_id": int, "short_code": str, "order_id": int,
+         "active_at": int, "released_at": int},
+        pk="keyword", not_null={"account_id", "short_code", "active_at"},
+        foreign_keys=[("account_id", "accounts", "id")])
+    db["keywords"].create_index(["account_id", "keyword"])
+
+
+def _v7_inbound_and_auto_replies(db: Database) -> None:
+    # Texts and calls outside any broadcast: inbound ones, and the texts auto-replies
+    # send.  Their broadcast and batch are NULL, and they carry what a broadcast's
+    # config gives the others (NULL: the broadcast's): type, from_number, message.
+    # SQLite cannot drop NOT NULL in place: the tables are rebuilt, ids and indexes kept.
+    for table, columns in (("actions", ("broadcast_id", "batch_id")),
+                           ("action_records", ("broadcast_id",))):
+        for statement in db[table].transform_sql(
+                not_null={column: False for column in columns}):
+            db.execute(statement)
+    for column in ("type", "from_number", "message"):
+        db.execute("ALTER TABLE actions ADD COLUMN %s TEXT" % column)
+    db.execute("ALTER TABLE actions ADD COLUMN inbound INTEGER NOT NULL DEFAULT 0")
+    # Routing an inbound text on a shared number: who last texted the sender from it.
+    db["actions"].create_index(["to_number", "modified"])
+
+    db["auto_replies"].create(
+        {"id": int, "account_id": int, "number": str, "keyword": str, "match": str,
+         "message": str},
+        pk="id", not_null={"account_id", "number", "match", "message"},
+        foreign_keys=[("account_id", "accounts", "id")])
+    db["auto_replies"].create_index(["account_id", "number"])
+    db["auto_replies"].create_index(["number"])
+
+
+
+def _v8_subscriptions(db: Database) -> None:
     # SubscriptionService (store/subscriptions.py): the filter's fields are columns.
     db["subscriptions"].create(
         {"id": int, "account_id": int, "enabled": int, "endpoint": str, "format": str,
@@ -221,13 +268,19 @@ def _v6_subscriptions(db: Database) -> None:
     db["broadcasts"].create_index(["next_event"])
 
 
+
 MIGRATIONS = [_v1_accounts_and_contacts, _v2_do_not_contact, _v3_broadcasts, _v4_one_id_space,
-              _v5_default_broadcasts, _v6_subscriptions]
+              _v5_default_broadcasts, _v6_numbers_and_keywords, _v7_inbound_and_auto_replies,
+              _v8_subscriptions]
 
 
 def migrate(db: Database) -> int:
     """Bring the database up to the latest schema; returns the version reached."""
     conn = db.conn
+    # Foreign keys are off while migrations run, as SQLite's procedure for rebuilding
+    # a table wants (the pragma is a no-op inside a transaction), and checked at the end.
+    enforced = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -237,8 +290,13 @@ def migrate(db: Database) -> int:
         for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
             step(db)
             conn.execute("PRAGMA user_version = %d" % number)
+        broken = conn.execute("PRAGMA foreign_key_check").fetchone()
+        if broken is not None:
+            raise UnusableDatabase("a migration broke a reference of table %s" % broken[0])
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = %d" % enforced)
     return len(MIGRATIONS)

@@ -137,6 +137,25 @@ function advance($seconds) {
     }
 }
 
+// An inbound text arrives, as `sim inbound-text` makes it, for this script's account;
+// recorded as a step of its own (without the login, which the replay gives).
+function inbound_text($to, $from, $message) {
+    $step = sprintf('sim inbound-text --to %s --from %s --message %s', escapeshellarg($to),
+                    escapeshellarg($from), escapeshellarg($message));
+    $command = sprintf('%s -m callfire_soap %s --login %s --db %s 2>&1',
+                       escapeshellarg(env_or_die('CALLFIRE_PYTHON')), $step,
+                       escapeshellarg(env_or_die('CALLFIRE_LOGIN')),
+                       escapeshellarg(env_or_die('CALLFIRE_DB')));
+    exec($command, $output, $status);
+    check($status === 0, "sim inbound-text failed: " . implode("\n", $output));
+    $dir = getenv('CALLFIRE_CAPTURE');
+    if ($dir) {
+        $GLOBALS['captured']++;
+        file_put_contents(sprintf('%s/%s-%03d-sim-inbound-text.txt', $dir,
+                                  getenv('CALLFIRE_SCRIPT'), $GLOBALS['captured']), "$step\n");
+    }
+}
+
 function done($script) {
     echo "$script: {$GLOBALS['checks']} checks passed\n";
     exit(0);
