@@ -434,9 +434,6 @@ def parser() -> Parser:
     _db_option(p)
     p.set_defaults(run=postbacks_retry)
 
-    sim = commands.add_parser("sim", help="the broadcast simulation's clock")
-
-
     sim = commands.add_parser("sim", help="the simulation: its clock, inbound texts and calls")
     sim_commands = sim.add_subparsers(dest="sim_command", required=True)
     p = sim_commands.add_parser("advance", help="move the clock forward")
@@ -506,10 +503,7 @@ def _from_environment(p: argparse.ArgumentParser) -> None:
     when that is set, and says so in its help."""
     for action in p._actions:
         long = [o for o in action.option_strings if o.startswith("--")]
-        if not long or action.dest in ("help", "password", "yes", "all_failed"):
-
-
-        if not long or action.dest in ("help", "password", "yes", "login"):
+        if not long or action.dest in ("help", "password", "yes", "login", "all_failed"):
             continue
         name = ENV_PREFIX + action.dest.upper()
         action.help = "%s [env %s]" % (action.help, name)

@@ -422,3 +422,53 @@ def test_a_server_killed_between_event_and_delivery_delivers_after_restart(tmp_p
     with start_server(db_path, "--sim-speed", "0") as second:
         assert len(receiver.wait("/crash", 2)) == 2
         assert settled(second, subscription, 1) == [("DELIVERED", 1, None)]
+
+
+# -- inbound --------------------------------------------------------------------
+
+def sim(server, *args: str) -> str:
+    run = subprocess.run([sys.executable, "-m", "callfire_soap", "sim", *args, "--db",
+                          str(server.db_path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def test_the_joomla_gateway_reads_an_inbound_text_for_its_keyword(server, account, receiver):
+    subscriptions, _, _ = services(server, account)
+    joomla = subscribe(subscriptions, receiver.url("/joomla"), "INBOUND_TEXT_FINISHED",
+                       SubscriptionFilter={"ToNumber": "67076:PIZZA"})
+    every = subscribe(subscriptions, receiver.url("/wp/inbound"), "INBOUND_TEXT_FINISHED",
+                      "JSON")
+    sim(server, "inbound-text", "--to", "67076", "--from", "13105551234",
+        "--message", "Pizza tonight?", "--login", account.login)
+    sim(server, "inbound-text", "--to", "67076", "--from", "13105551234",
+        "--message", "hello", "--login", account.login)
+    (postback,) = receiver.wait("/joomla", 1)  # no SOAP request after the texts
+    assert postback["headers"]["Content-Type"] == "text/xml; charset=UTF-8"
+    assert php("joomla", postback["body"]) == {
+        "inbound": True, "from": "13105551234", "to": "67076", "message": "Pizza tonight?",
+        "result": "RECEIVED"}
+    assert php("sdk", postback["body"], "text/xml; charset=UTF-8")["root"] \
+        == "n:TextNotification"
+    both = [php("wordpress", p["body"]) for p in receiver.wait("/wp/inbound", 2)]
+    assert [(r["message"], r["result"]) for r in both] == [("Pizza tonight?", "RECEIVED"),
+                                                          ("hello", "RECEIVED")]
+    assert settled(server, every, 2) == [("DELIVERED", 1, None)] * 2
+    assert settled(server, joomla, 1) == [("DELIVERED", 1, None)]
+
+
+def test_an_inbound_call_is_posted_when_it_ends_on_the_clock(server, account, receiver):
+    subscriptions, _, _ = services(server, account)
+    subscription = subscribe(subscriptions, receiver.url("/inbound/call"),
+                             "INBOUND_CALL_FINISHED")
+    sim(server, "inbound-call", "--to", "13105550000", "--from", "12135550123",
+        "--login", account.login)
+    assert postback_rows(server, subscription) == [("PENDING", 0, None)]  # it lasts 45 s
+    server.store.clock.advance(45)
+    (postback,) = receiver.wait("/inbound/call", 1)
+    root = etree.fromstring(postback["body"])
+    assert (root.tag, root.prefix) == ("{%s}CallFinished" % NS_N, "n")
+    call = root.find("{%s}Call" % NS_DATA)
+    assert [call.findtext("{%s}%s" % (NS_DATA, name)) for name in (
+        "FromNumber", "ToNumber", "Inbound", "FinalResult")] == [
+        "12135550123", "13105550000", "true", "LA"]
