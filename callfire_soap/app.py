@@ -3,15 +3,14 @@
 ``/api/1.1/wsdl/<file>`` serves the WSDL set to anyone (PHP's SoapClient
 sends its login with every WSDL fetch, right or wrong); ``/api/1.1/soap12/<svc>``
 takes authenticated SOAP 1.2 and SOAP 1.1 POSTs for one port each; ``/health``
-tells orchestrators whether the server can serve.  A client that keeps failing
+tells orchestrators whether the server can serve; ``/admin/`` is the admin
+surface (``admin/``), behind its own login.  A client that keeps failing
 to log in is refused for a while (429), before any password is checked; a body
 too large (413) or of the wrong Content-Type (415) is refused with a SOAP
 fault, in the version its headers announce, before it is parsed.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import logging
 import os
@@ -19,6 +18,8 @@ import time
 
 from . import __version__
 from .accesslog import AccessLog
+from .admin import ADMIN_PATH, AdminSurface
+from .basicauth import credentials as basic_credentials
 from .limits import Limits
 from .ratelimit import FailedLogins
 from .services import DECLARATIONS
@@ -28,6 +29,7 @@ from .soap.endpoint import SoapEndpoint
 from .soap.models import PORTS
 from .soap.wsdl import ENTRY, SOAP_PATH, WSDL_PATH, render
 from .store import Store, UnusableDatabase
+from .store.admin import AdminFile, admin_path
 
 
 DEFAULT_DB = "./callfire.db"
@@ -80,29 +82,20 @@ def _content_type_fault(environ) -> faults.ServiceFault | None:
     return faults.unsupported_media_type(header)
 
 
-def _credentials(environ) -> tuple[str, str] | None:
-    header = environ.get("HTTP_AUTHORIZATION", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    login, sep, password = decoded.partition(":")
-    return (login, password) if sep else None
-
-
 class CallFireApp:
     """The whole server as one WSGI callable."""
 
     def __init__(self, store: Store, limits: Limits = Limits(),
-                 access_log: AccessLog | None = None):
-        # ``access_log`` None: a request log on standard error.
+                 access_log: AccessLog | None = None, admin: AdminFile | None = None):
+        # ``access_log`` None: a request log on standard error; ``admin`` None: the
+        # admin file beside the database.
         self.store = store
         self.limits = limits
         self.access_log = access_log or AccessLog()
         self.failed_logins = FailedLogins(limits.auth_failures, limits.auth_window)
+        self.admin = AdminSurface(store, admin or AdminFile(admin_path(store.path)),
+                                  self.failed_logins,
+                                  lambda respond: _plain(respond, "404 Not Found", "not found"))
         self.ports = {
             port.path: SoapEndpoint(
                 application.build(port, DECLARATIONS[port.name], store, limits))
@@ -133,6 +126,8 @@ class CallFireApp:
             return self._wsdl(environ, start_response, path[len(WSDL_PATH):])
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return self._health(environ, start_response)
+        if path.startswith(ADMIN_PATH) or path == ADMIN_PATH.rstrip("/"):
+            return self.admin(environ, start_response, environ[NOTE_KEY])
         if not path.startswith(SOAP_PATH):
             return _plain(start_response, "404 Not Found", "not found")
         port = self.ports.get(path[len(SOAP_PATH):].strip("/"))
@@ -149,7 +144,7 @@ class CallFireApp:
             return _plain(start_response, "429 Too Many Requests",
                           "too many failed logins; try again later",
                           [("Retry-After", str(retry_after))])
-        credentials = _credentials(environ)
+        credentials = basic_credentials(environ)
         account_id = None if credentials is None else self.store.accounts.verify(*credentials)
         if account_id is None:
             if credentials is not None:

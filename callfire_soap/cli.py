@@ -1,5 +1,6 @@
 """The command line: ``serve``, ``account create|list|passwd|delete``,
-``sim advance|now|inbound-text|inbound-call``.
+``sim advance|now|inbound-text|inbound-call``, ``admin set|off|show``,
+``postbacks list|show|retry``.
 
 Whatever a user typed that cannot work ends the command with one line on
 standard error and exit status 2, never a traceback.  Every option can also
@@ -27,6 +28,7 @@ from .soap.wsdl import ENTRY, WSDL_PATH
 from .domain import inbound
 from .store import CallFireError, Store, UnusableDatabase, phone
 from .store.accounts import validate_login
+from .store.admin import AdminFile, admin_path
 from .store.clock import DEFAULT_SPEED
 from .store.postbacks import STATUSES
 
@@ -186,6 +188,22 @@ def _check_first_account_settings() -> None:
                       "for a random one")
 
 
+def _admin_login(db_path: str, login: str | None, log) -> None:
+    """``--admin-login``: the admin surface's login, with CALLFIRE_SOAP_ADMIN_PASSWORD or,
+    for a login not set before, a random password shown once.  Without it the admin
+    file keeps what ``admin set`` put there (or the surface stays off)."""
+    admin = _open_admin(db_path)
+    given = os.environ.get(ENV_PREFIX + "ADMIN_PASSWORD")
+    if login is None or (admin.admin_login() == login and not given):
+        return
+    password = given or secrets.token_urlsafe(12)
+    admin.set_admin(login, password)
+    if given:
+        log.info("Admin login %r (password from %sADMIN_PASSWORD)", login, ENV_PREFIX)
+    else:
+        log.info("Admin login %r with password %r (shown once)", login, password)
+
+
 def serve(args: argparse.Namespace) -> int:
     from granian import Granian
     from granian.constants import Interfaces
@@ -193,6 +211,11 @@ def serve(args: argparse.Namespace) -> int:
     from .accesslog import logging_config
 
     _check_first_account_settings()
+    if args.admin_login is not None:
+        _valid(validate_login, args.admin_login, "--admin-login")
+    if os.environ.get(ENV_PREFIX + "ADMIN_PASSWORD") == "":
+        raise Failure("%sADMIN_PASSWORD is empty: set a password, or unset it for a "
+                      "random one" % ENV_PREFIX)
     family, address = _listen_address(args.host, args.port)
     logging.config.dictConfig(logging_config(args.log_format))
     log = logging.getLogger("callfire_soap")
@@ -209,6 +232,7 @@ def serve(args: argparse.Namespace) -> int:
     try:
         store = _open(args.db)
         _first_account(store, log)
+        _admin_login(args.db, args.admin_login, log)
         started = store.clock.start(args.sim_speed)
     finally:
         probe.close()
@@ -275,6 +299,41 @@ def account_delete(args: argparse.Namespace) -> int:
         raise Failure("deleting account %r deletes all its data: add --yes" % args.login)
     _open(args.db, create=False).accounts.delete(args.login)
     print("Deleted account %r and its data" % args.login)
+    return 0
+
+
+# -- the admin login ----------------------------------------------------------
+
+def _open_admin(db_path: str, create: bool = True) -> AdminFile:
+    path = admin_path(db_path)
+    try:
+        return AdminFile(path, create=create)
+    except UnusableDatabase as error:
+        raise Failure("%s: %s" % (path, error)) from None
+
+
+def admin_set(args: argparse.Namespace) -> int:
+    _valid(validate_login, args.login, "login")
+    password = _read_password(args.password)
+    _open(args.db, create=False)  # the admin file goes beside a database that exists
+    _open_admin(args.db).set_admin(args.login, password)
+    print("The admin surface opens to %r (at /admin/ of the running server)" % args.login)
+    return 0
+
+
+def admin_off(args: argparse.Namespace) -> int:
+    _open(args.db, create=False)
+    if _open_admin(args.db).clear_admin():
+        print("The admin surface is off")
+    else:
+        print("The admin surface was off already")
+    return 0
+
+
+def admin_show(args: argparse.Namespace) -> int:
+    _open(args.db, create=False)
+    login = _open_admin(args.db).admin_login()
+    print("off" if login is None else "on, admin login %r" % login)
     return 0
 
 
@@ -366,6 +425,13 @@ def _db_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", default=DEFAULT_DB, help="SQLite file (default %(default)s)")
 
 
+def _login_and_password(p: argparse.ArgumentParser, password: str) -> None:
+    p.add_argument("login")
+    _db_option(p)
+    p.add_argument("--password", help="%s (default: typed twice on a terminal, else one "
+                                      "line of standard input)" % password)
+
+
 def parser() -> Parser:
     top = Parser(prog="callfire-soap", description="A CallFire API 1.1 SOAP server on SQLite.")
     top.add_argument("--version", action="version", version="%(prog)s " + __version__)
@@ -413,6 +479,11 @@ def parser() -> Parser:
     p.add_argument("--postback-timeout", type=seconds, default=Policy.timeout,
                    help="seconds a postback waits to connect, and again for the answer "
                         "(default %(default)g)")
+    p.add_argument("--admin-login",
+                   help="turn the admin surface (/admin/) on for this login, with "
+                        "password %sADMIN_PASSWORD (default: a random one, printed once); "
+                        "without it, what `admin set` stored holds (default: off)"
+                        % ENV_PREFIX)
     p.set_defaults(run=serve)
 
     postbacks = commands.add_parser("postbacks", help="the notifications subscriptions get")
@@ -463,25 +534,36 @@ def parser() -> Parser:
     account = commands.add_parser("account", help="manage API accounts")
     account_commands = account.add_subparsers(dest="account_command", required=True)
     p = account_commands.add_parser("create", help="create an account")
-    p.add_argument("login")
-    _db_option(p)
-    p.add_argument("--password", help="the password (default: typed twice on a terminal, "
-                                      "else one line of standard input)")
+    _login_and_password(p, "the password")
     p.set_defaults(run=account_create)
     p = account_commands.add_parser("list", help="list the accounts and what they hold")
     _db_option(p)
     p.set_defaults(run=account_list)
     p = account_commands.add_parser("passwd", help="change an account's password")
-    p.add_argument("login")
-    _db_option(p)
-    p.add_argument("--password", help="the new password (default: typed twice on a "
-                                      "terminal, else one line of standard input)")
+    _login_and_password(p, "the new password")
     p.set_defaults(run=account_passwd)
     p = account_commands.add_parser("delete", help="delete an account and all its data")
     p.add_argument("login")
     _db_option(p)
     p.add_argument("--yes", action="store_true", help="yes, delete it and its data")
     p.set_defaults(run=account_delete)
+
+    admin = commands.add_parser(
+        "admin", help="the admin surface's login",
+        description="The admin surface (/admin/: journal, injection, reset, snapshots) "
+                    "has one login of its own, never an API account's; with none set it "
+                    "is off.  It is kept in the admin file beside the database.")
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True)
+    p = admin_commands.add_parser("set", help="set the admin login and password (turns "
+                                              "the surface on)")
+    _login_and_password(p, "the password")
+    p.set_defaults(run=admin_set)
+    p = admin_commands.add_parser("off", help="remove the admin login (turns the surface off)")
+    _db_option(p)
+    p.set_defaults(run=admin_off)
+    p = admin_commands.add_parser("show", help="whether the surface is on, and its login")
+    _db_option(p)
+    p.set_defaults(run=admin_show)
 
     for command in _leaves(top):
         _from_environment(command)

@@ -34,6 +34,7 @@ PHP_RECEIVERS = Path(__file__).resolve().parent / "php" / "postbacks" / "receive
 NS_N = "http://api.callfire.com/notification/xsd"
 NS_DATA = "http://api.callfire.com/data"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
+ADMIN = ("root", "admin-secret")
 
 
 class Receiver:
@@ -97,7 +98,9 @@ def receiver():
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     with start_server(tmp_path_factory.mktemp("postbacks") / "postbacks.db", "--sim-speed", "0",
-                      "--postback-backoff", "0.1", "--postback-attempts", "3") as running:
+                      "--postback-backoff", "0.1", "--postback-attempts", "3",
+                      "--admin-login", ADMIN[0],
+                      env={"CALLFIRE_SOAP_ADMIN_PASSWORD": ADMIN[1]}) as running:
         yield running
 
 
@@ -296,6 +299,33 @@ def test_a_notification_fails_after_its_attempts_and_retry_delivers_it(
     assert len(receiver.wait("/down", 4)) == 4
     assert settled(server, subscription, 1) == [("DELIVERED", 1, None)]
     assert cli("retry").returncode == 2  # neither ids nor --all-failed
+
+
+def test_the_admin_surface_lists_shows_and_retries_postbacks(server, account, receiver):
+    subscriptions, texts, _ = services(server, account)
+    receiver.scripts["/admin-down"] = [(500, {})] * 3
+    subscription = subscribe(subscriptions, receiver.url("/admin-down"),
+                             "OUTBOUND_TEXT_FINISHED", "JSON")
+    texts.SendText(ToNumber=[{"_value_1": "13105550101"}], TextBroadcastConfig={"Message": "x"})
+    server.store.clock.advance(60)
+    settled(server, subscription, 1)
+    listed = requests.get(server.url("/admin/postbacks"), auth=ADMIN, params={
+        "status": "FAILED", "login": account.login}).json()["postbacks"]
+    assert [(p["subscription_id"], p["attempts"], p["last_error"]) for p in listed] == [
+        (subscription, 3, "HTTP 500")]
+    shown = requests.get(server.url("/admin/postbacks/%d" % listed[0]["id"]), auth=ADMIN).json()
+    assert shown["content_type"] == "application/json; charset=UTF-8"
+    assert json.loads(shown["body"])["TextNotification"]["SubscriptionId"] == subscription
+    assert requests.get(server.url("/admin/postbacks"), params={"status": "LOST"},
+                        auth=ADMIN).status_code == 400
+    assert requests.post(server.url("/admin/postbacks/%d/retry" % listed[0]["id"]),
+                         auth=ADMIN).json() == {"retried": 1}
+    assert len(receiver.wait("/admin-down", 4)) == 4
+    assert settled(server, subscription, 1) == [("DELIVERED", 1, None)]
+    assert requests.post(server.url("/admin/postbacks/%d/retry" % listed[0]["id"]),
+                         auth=ADMIN).status_code == 409
+    assert requests.get(server.url("/admin/postbacks"), auth=("first", "first-pw")
+                        ).status_code == 401
 
 
 def test_each_subscription_gets_its_events_in_order_and_once(server, account, receiver):

@@ -101,7 +101,18 @@ class Session:
         return result_id
 
 
-def _check_file(path: str, create: bool) -> None:
+def connect(path: str) -> Database:
+    """A connection as every part of the server uses one: autocommit (transactions
+    are explicit), WAL, foreign keys checked, waiting for a busy lock."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = %d" % BUSY_TIMEOUT_MS)
+    return Database(conn)
+
+
+def check_file(path: str, create: bool) -> None:
     """Refuse a path SQLite could not use, saying why, before SQLite says less."""
     if os.path.isdir(path):
         raise UnusableDatabase("it is a directory")
@@ -127,7 +138,7 @@ class Store:
         self.path = path
         self.render = render
         self._local = threading.local()
-        _check_file(path, create)
+        check_file(path, create)
         try:
             migrate(self.db())
         except sqlite3.DatabaseError as error:
@@ -168,14 +179,8 @@ class Store:
         """This thread's connection (SQLite connections are not shared across threads)."""
         db = getattr(self._local, "db", None)
         if db is None:
-            conn = sqlite3.connect(self.path, isolation_level=None,
-                                   timeout=BUSY_TIMEOUT_MS / 1000)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA busy_timeout = %d" % BUSY_TIMEOUT_MS)
-            conn.create_function("casefold", 1, str.casefold, deterministic=True)
-            db = self._local.db = Database(conn)
+            db = self._local.db = connect(self.path)
+            db.conn.create_function("casefold", 1, str.casefold, deterministic=True)
         return db
 
     @contextmanager

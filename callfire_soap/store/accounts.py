@@ -68,12 +68,36 @@ class AccountSummary:
     broadcasts: int
 
 
+class VerifiedCredentials:
+    """Credentials that passed the slow hash once, remembered under a keyed hash of
+    login and password (the key never leaves this process), with what they were
+    checked against: a later request skips the slow hash while that is unchanged."""
+
+    def __init__(self, size: int = CACHE_SIZE):
+        self._key = os.urandom(32)
+        self._size = size
+        self._verified: OrderedDict[bytes, tuple] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def key(self, login: str, password: str) -> bytes:
+        return hashlib.blake2b(b"%s\0%s" % (login.encode(), password.encode()),
+                               key=self._key, digest_size=32).digest()
+
+    def get(self, key: bytes) -> tuple | None:
+        with self._lock:
+            return self._verified.get(key)
+
+    def remember(self, key: bytes, value: tuple) -> None:
+        with self._lock:
+            self._verified[key] = value
+            while len(self._verified) > self._size:
+                self._verified.popitem(last=False)
+
+
 class Accounts:
     def __init__(self, store: "Store"):
         self._store = store
-        self._key = os.urandom(32)
-        self._verified: OrderedDict[bytes, tuple[int, str]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._verified = VerifiedCredentials()
 
     def create(self, login: str, password: str) -> int:
         validate_login(login)
@@ -145,11 +169,9 @@ class Accounts:
 
     def verify(self, login: str, password: str) -> int | None:
         """The account id for this login and password, or None."""
-        key = hashlib.blake2b(b"%s\0%s" % (login.encode(), password.encode()),
-                              key=self._key, digest_size=32).digest()
+        key = self._verified.key(login, password)
         db = self._store.db()
-        with self._lock:
-            cached = self._verified.get(key)
+        cached = self._verified.get(key)
         if cached is not None:
             account_id, encoded = cached
             row = db.execute("SELECT password_hash FROM accounts WHERE id = ?",
@@ -164,8 +186,5 @@ class Accounts:
         account_id, encoded = row
         if not check_password(password, encoded):
             return None
-        with self._lock:
-            self._verified[key] = (account_id, encoded)
-            while len(self._verified) > CACHE_SIZE:
-                self._verified.popitem(last=False)
+        self._verified.remember(key, (account_id, encoded))
         return account_id

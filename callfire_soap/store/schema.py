@@ -274,8 +274,10 @@ MIGRATIONS = [_v1_accounts_and_contacts, _v2_do_not_contact, _v3_broadcasts, _v4
               _v8_subscriptions]
 
 
-def migrate(db: Database) -> int:
-    """Bring the database up to the latest schema; returns the version reached."""
+def migrate(db: Database, migrations: list | None = None) -> int:
+    """Bring the database up to the latest schema of ``migrations`` (default: the
+    API's, MIGRATIONS); returns the version reached."""
+    migrations = MIGRATIONS if migrations is None else migrations
     conn = db.conn
     # Foreign keys are off while migrations run, as SQLite's procedure for rebuilding
     # a table wants (the pragma is a no-op inside a transaction), and checked at the end.
@@ -284,10 +286,10 @@ def migrate(db: Database) -> int:
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
+        if version > len(migrations):
             raise UnusableDatabase("its schema version is %d, newer than this version of "
-                                   "callfire-soap knows (%d)" % (version, len(MIGRATIONS)))
-        for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+                                   "callfire-soap knows (%d)" % (version, len(migrations)))
+        for number, step in enumerate(migrations[version:], start=version + 1):
             step(db)
             conn.execute("PRAGMA user_version = %d" % number)
         broken = conn.execute("PRAGMA foreign_key_check").fetchone()
@@ -299,4 +301,4 @@ def migrate(db: Database) -> int:
         raise
     finally:
         conn.execute("PRAGMA foreign_keys = %d" % enforced)
-    return len(MIGRATIONS)
+    return len(migrations)

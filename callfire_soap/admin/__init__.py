@@ -1,0 +1,8 @@
+"""The admin surface (``surface.py``), and the modules that add endpoints to it:
+a module declaring routes with ``surface.route`` is imported here."""
+from .surface import ADMIN_PATH, AdminError, AdminRequest, AdminSurface, Reply, authorized, \
+    route
+from . import postbacks  # noqa: F401,E402 - its routes
+
+__all__ = ["ADMIN_PATH", "AdminError", "AdminRequest", "AdminSurface", "Reply", "authorized",
+           "route"]
