@@ -25,6 +25,9 @@ from lxml import etree
 from zeep.plugins import Plugin
 from zeep.transports import Transport
 
+from callfire_soap.services import implemented
+from callfire_soap.soap.models import PORTS, SCHEMA
+from callfire_soap.soap.schema import fields
 from callfire_soap.soap.wsdl import WSDL_DIR
 from callfire_soap.store import Store
 
@@ -250,6 +253,16 @@ ENVELOPE11 = ('<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soa
 SOAP11_HEADERS = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'}
 CONTENT_TYPES = {SOAP12: "application/soap+xml; charset=utf-8",
                  SOAP11: "text/xml; charset=utf-8"}
+
+
+def not_built_yet() -> tuple[str, str, str]:
+    """An operation declared but not built yet that takes an Id: its port's path, its
+    name and a request body (for what NOT_IMPLEMENTED looks like)."""
+    port, operation = next((port, op) for port in PORTS for op in port.operations
+                           if not implemented(port.name, op.name)
+                           and set(fields(SCHEMA.element(op.input_element))) == {"Id"})
+    name = etree.QName(operation.input_element).localname
+    return port.path, operation.name, "<svc:%s><svc:Id>1</svc:Id></svc:%s>" % (name, name)
 
 
 def post(server: Server, account: Account | None, body: bytes | str, svc="contact",
