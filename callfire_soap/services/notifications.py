@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from email.message import EmailMessage
 from email.utils import format_datetime
+from functools import lru_cache
 
 from lxml import etree
 from spyne.model.complex import ComplexModelBase, XmlAttribute, XmlData
@@ -67,14 +68,19 @@ def _xml(root: etree._Element) -> bytes:
     return DECLARATION + etree.tostring(root, encoding="unicode").encode()
 
 
-def _json_value(cls: type, value):
+@lru_cache(maxsize=None)
+def _json_converter(cls: type):
     if issubclass(cls, Boolean):
-        return bool(value)
+        return bool
     if issubclass(cls, Integer):
-        return int(value)
+        return int
     if issubclass(cls, (Float, Decimal)):
-        return float(value)
-    return CODEC.to_text(cls)(value)
+        return float
+    return CODEC.to_text(cls)
+
+
+def _json_value(cls: type, value):
+    return _json_converter(cls)(value)
 
 
 def to_json(cls: type, instance):

@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 
 from sqlite_utils import Database
 
+from .ids import id_json
 from .subscriptions import Event, Subscription
 
 STATUSES = ("PENDING", "DELIVERED", "FAILED", "OUTBOX")
@@ -69,13 +70,13 @@ class Outbox:
 
     def add(self, subscription: Subscription, event: Event, payload: Payload) -> None:
         now = time.time()
-        self.db["postbacks"].insert({
-            "account_id": self.account_id, "subscription_id": subscription.id,
-            "event": event.name, "instant": event.instant, "endpoint": subscription.endpoint,
-            "format": subscription.format, "content_type": payload.content_type,
-            "body": payload.body,
-            "status": "OUTBOX" if subscription.format == "EMAIL" else "PENDING",
-            "attempts": 0, "next_attempt": now, "created": now})
+        self.db.execute(
+            "INSERT INTO postbacks (account_id, subscription_id, event, instant, endpoint, "
+            "format, content_type, body, status, attempts, next_attempt, created) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+            [self.account_id, subscription.id, event.name, event.instant,
+             subscription.endpoint, subscription.format, payload.content_type, payload.body,
+             "OUTBOX" if subscription.format == "EMAIL" else "PENDING", now, now])
 
 
 class Postbacks:
@@ -143,12 +144,10 @@ class Postbacks:
     def retry(self, ids: list[int] | None = None) -> int:
         """FAILED notifications (these, or all) PENDING again with a fresh count of
         attempts; answers how many."""
-        db = self._db()
         where, params = "status = 'FAILED'", [time.time()]
         if ids is not None:
             where += " AND id IN (SELECT value FROM json_each(?))"
-            params.append("[%s]" % ",".join(str(int(i)) for i in ids))
-        with db.conn:
-            return db.conn.execute(
-                "UPDATE postbacks SET status = 'PENDING', attempts = 0, next_attempt = ? "
-                "WHERE " + where, params).rowcount
+            params.append(id_json(ids))
+        return self._db().execute(
+            "UPDATE postbacks SET status = 'PENDING', attempts = 0, next_attempt = ? "
+            "WHERE " + where, params).rowcount

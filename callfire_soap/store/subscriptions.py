@@ -126,7 +126,8 @@ class Subscriptions(Records[Subscription]):
 
     def __init__(self, db, account_id: int):
         super().__init__(db, account_id)
-        self._wanted: set[str] | None = None  # the events enabled subscriptions want
+        # the enabled subscriptions by event, read once per call: most events notify no one
+        self._wanted: dict[str, list[Subscription]] | None = None
 
     def record(self, row: dict) -> Subscription:
         inbound = row["inbound"]
@@ -185,12 +186,9 @@ class Subscriptions(Records[Subscription]):
 
     def matching(self, event: Event) -> list[Subscription]:
         """The enabled subscriptions of the account that ``event`` notifies, in id order."""
-        if self._wanted is None:  # read once per call: most events notify no one
-            self._wanted = {name for (name,) in self.db.execute(
-                "SELECT DISTINCT trigger_event FROM subscriptions WHERE account_id = ? "
-                "AND enabled", [self.account_id])}
-        if event.name not in self._wanted:
-            return []
-        return [subscription for subscription in self.rows_where(
-            "trigger_event = ? AND enabled", [event.name])
-            if subscription.filter.matches(event)]
+        if self._wanted is None:
+            self._wanted = {}
+            for subscription in self.rows_where("enabled"):
+                self._wanted.setdefault(subscription.trigger_event, []).append(subscription)
+        return [subscription for subscription in self._wanted.get(event.name, ())
+                if subscription.filter.matches(event)]
