@@ -14,16 +14,17 @@ import getpass
 import logging
 import logging.config
 import math
+import multiprocessing
 import os
 import secrets
 import socket
 import sys
 from datetime import datetime, timezone
 
-from . import __version__
+from . import __version__, postbacks
 from .app import DEFAULT_DB
 from .limits import ENV_PREFIX, Limits
-from .postbacks import Deliverer, Policy
+from .postbacks import Policy
 from .soap.wsdl import ENTRY, WSDL_PATH
 from .domain import inbound
 from .store import CallFireError, Store, UnusableDatabase, phone
@@ -241,16 +242,20 @@ def serve(args: argparse.Namespace) -> int:
              args.workers, args.threads,
              datetime.fromtimestamp(started, timezone.utc).isoformat(), args.sim_speed)
     log.info("WSDL: %s%s%s", url, WSDL_PATH, ENTRY)
-    deliverer = Deliverer(store, Policy(attempts=args.postback_attempts,
-                                        backoff=args.postback_backoff,
-                                        timeout=args.postback_timeout))
+    # One deliverer per server (callfire_soap/postbacks.py), a process started fresh.
+    deliverer = multiprocessing.get_context("spawn").Process(
+        target=postbacks.run, name="callfire-soap deliverer", daemon=True, args=(
+            args.db, postbacks.Policy(attempts=args.postback_attempts,
+                                      backoff=args.postback_backoff,
+                                      timeout=args.postback_timeout),
+            logging_config(args.log_format)))
     # The workers are other processes: settings travel by environment.
     os.environ[ENV_PREFIX + "DB"] = args.db
     os.environ[ENV_PREFIX + "LOG_FORMAT"] = args.log_format
     os.environ.update(Limits(
         max_body=args.max_body, max_depth=args.max_depth, max_nodes=args.max_nodes,
         auth_failures=args.auth_failures, auth_window=args.auth_window).to_environment())
-    deliverer.start()  # after the banner; one per server, whatever --workers says
+    deliverer.start()
     try:
         Granian("callfire_soap.app:app_from_environment", factory=True,
                 address=address, port=args.port, interface=Interfaces.WSGI,
@@ -260,7 +265,8 @@ def serve(args: argparse.Namespace) -> int:
         raise Failure("cannot listen on %s: %s" % (url, error.strerror or error), REFUSED) \
             from None
     finally:
-        deliverer.stop()
+        deliverer.terminate()  # what it was posting is posted again after a restart
+        deliverer.join(10)
     return 0
 
 

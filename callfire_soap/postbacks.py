@@ -1,7 +1,11 @@
 """The deliverer: posts the outbox's notifications to their Endpoints, in the background.
 
-One deliverer runs in ``serve``'s main process, whatever ``--workers`` says
-(the workers only write the outbox).  Every ``POLL`` seconds it
+One deliverer runs beside ``serve``'s main process, whatever ``--workers``
+says (the workers only write the outbox): a process of its own (``run``),
+started fresh rather than forked, so that the HTTP server's forking of its
+workers never copies a thread of it holding a lock (SQLite's among them).  It
+ends with the server, and by itself if the server is gone.  Every ``POLL``
+seconds it
 
 1. brings forward the simulation of every account that has an enabled
    subscription and a broadcast with something due, so an event is raised at
@@ -25,6 +29,9 @@ own subscription's lane, never a SOAP call.
 from __future__ import annotations
 
 import logging
+import logging.config
+import os
+import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -75,7 +82,8 @@ class Deliverer:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _run(self) -> None:
-        while not self._stopped.is_set():
+        parent = os.getppid()
+        while not self._stopped.is_set() and os.getppid() == parent:
             try:
                 self.tick()
             except Exception:  # the next tick tries again; the log says why
@@ -158,3 +166,14 @@ class Deliverer:
         if 200 <= answer.status_code < 300:
             return None
         return "HTTP %d" % answer.status_code
+
+
+def run(db_path: str, policy: Policy, logging_config: dict) -> None:
+    """The deliverer's process: delivers until the server stops it or is gone."""
+    from .services.notifications import render  # the renderer of the events it simulates
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the server's to handle
+    logging.config.dictConfig(logging_config)
+    deliverer = Deliverer(Store(db_path, render=render), policy)
+    deliverer.start()
+    deliverer._thread.join()
