@@ -242,8 +242,9 @@ def serve(args: argparse.Namespace) -> int:
              args.workers, args.threads,
              datetime.fromtimestamp(started, timezone.utc).isoformat(), args.sim_speed)
     log.info("WSDL: %s%s%s", url, WSDL_PATH, ENTRY)
-    # One deliverer per server (callfire_soap/postbacks.py), a process started fresh.
-    deliverer = multiprocessing.get_context("spawn").Process(
+    # One deliverer per server (callfire_soap/postbacks.py): a process forked while this
+    # one has no thread, so that it starts at once and the workers' forks copy no thread.
+    deliverer = multiprocessing.get_context("fork").Process(
         target=postbacks.run, name="callfire-soap deliverer", daemon=True, args=(
             args.db, postbacks.Policy(attempts=args.postback_attempts,
                                       backoff=args.postback_backoff,

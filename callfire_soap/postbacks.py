@@ -2,9 +2,11 @@
 
 One deliverer runs beside ``serve``'s main process, whatever ``--workers``
 says (the workers only write the outbox): a process of its own (``run``),
-started fresh rather than forked, so that the HTTP server's forking of its
-workers never copies a thread of it holding a lock (SQLite's among them).  It
-ends with the server, and by itself if the server is gone.  Every ``POLL``
+forked before the HTTP server starts, so that the server's process has no
+thread when it forks its workers (a fork copies no other thread, and one that
+held a lock, SQLite's mutex among them, would leave it held in the worker
+for ever).  It opens connections of its own, ends with the server, and by
+itself if the server is gone.  Every ``POLL``
 seconds it
 
 1. brings forward the simulation of every account that has an enabled
