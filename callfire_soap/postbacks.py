@@ -68,29 +68,20 @@ class Deliverer:
     def __init__(self, store: Store, policy: Policy = Policy()):
         self.store = store
         self.policy = policy
-        self._stopped = threading.Event()
         self._busy: set[int] = set()     # subscriptions a lane is delivering to
         self._lock = threading.Lock()
         self._local = threading.local()  # one HTTP session (connection pool) per lane
         self._pool = ThreadPoolExecutor(policy.lanes, thread_name_prefix="postback")
-        self._thread = threading.Thread(target=self._run, name="deliverer", daemon=True)
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stopped.set()
-        self._thread.join()
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-    def _run(self) -> None:
+    def run(self) -> None:
+        """Tick until the process that started this one is gone."""
         parent = os.getppid()
-        while not self._stopped.is_set() and os.getppid() == parent:
+        while os.getppid() == parent:
             try:
                 self.tick()
             except Exception:  # the next tick tries again; the log says why
                 log.exception("postback delivery failed")
-            self._stopped.wait(POLL)
+            time.sleep(POLL)
 
     def tick(self) -> None:
         """Simulate what is due, then start a lane for each subscription with a due
@@ -110,7 +101,7 @@ class Deliverer:
 
     def _lane(self, subscription_id: int) -> None:
         try:
-            while not self._stopped.is_set() and self._deliver_batch(subscription_id):
+            while self._deliver_batch(subscription_id):
                 pass
         except Exception:
             log.exception("postback delivery to subscription %d failed", subscription_id)
@@ -126,8 +117,7 @@ class Deliverer:
         sim_now = self.store.clock.now()
         for postback in batch:
             now = time.time()
-            if postback.next_attempt > now or postback.instant > sim_now \
-                    or self._stopped.is_set():
+            if postback.next_attempt > now or postback.instant > sim_now:
                 break
             error = self._post(postback)
             attempts = postback.attempts + 1
@@ -176,6 +166,4 @@ def run(db_path: str, policy: Policy, logging_config: dict) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the server's to handle
     logging.config.dictConfig(logging_config)
-    deliverer = Deliverer(Store(db_path, render=render), policy)
-    deliverer.start()
-    deliverer._thread.join()
+    Deliverer(Store(db_path, render=render), policy).run()
