@@ -475,6 +475,20 @@ def test_the_joomla_gateway_reads_an_inbound_text_for_its_keyword(server, accoun
         "--message", "hello", "--login", account.login)
     (postback,) = receiver.wait("/joomla", 1)  # no SOAP request after the texts
     assert postback["headers"]["Content-Type"] == "text/xml; charset=UTF-8"
+    text = services(server, account)[1].QueryTexts(Inbound=True).Text[0]
+    (record,) = text.TextRecord
+    assert postback["body"].decode() == (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><n:TextNotification '
+        'xmlns="http://api.callfire.com/data" xmlns:n="http://api.callfire.com/notification/xsd">'
+        '<n:SubscriptionId>%d</n:SubscriptionId><Text id="%d"><FromNumber>13105551234'
+        '</FromNumber><ToNumber>67076</ToNumber><State>FINISHED</State><ContactId>%d'
+        '</ContactId><Inbound>true</Inbound><Created>%s</Created><Modified>%s</Modified>'
+        '<FinalResult>RECEIVED</FinalResult><Message>Pizza tonight?</Message>'
+        '<TextRecord id="%d"><Result>RECEIVED</Result><FinishTime>%s</FinishTime>'
+        '<BilledAmount>0.0</BilledAmount><Message>Pizza tonight?</Message></TextRecord>'
+        '</Text></n:TextNotification>' % (joomla, text.id, text.ContactId, iso(text.Created),
+                                          iso(text.Modified), record.id,
+                                          iso(record.FinishTime)))
     assert php("joomla", postback["body"]) == {
         "inbound": True, "from": "13105551234", "to": "67076", "message": "Pizza tonight?",
         "result": "RECEIVED"}
