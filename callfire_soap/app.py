@@ -29,6 +29,7 @@ from .limits import ENV_PREFIX, Limits
 from .ratelimit import FailedLogins
 from .services import DECLARATIONS
 from .domain import sounds
+from .services.notifications import render as render_notification
 from .soap import application, envelope, faults, links, mtom
 from .soap.endpoint import SoapEndpoint
 from .soap.models import PORTS
@@ -299,8 +300,8 @@ def create_app(db_path: str = DEFAULT_DB, limits: Limits = Limits(),
     # Spyne logs every client fault with a traceback and invalid bodies in full;
     # faults reach the client, and our own access log has one line per request.
     logging.getLogger("spyne").setLevel(logging.CRITICAL)
-    return CallFireApp(Store(db_path), limits, AccessLog(log_format=log_format),
-                       journal=journal)
+    return CallFireApp(Store(db_path, render=render_notification), limits,
+                       AccessLog(log_format=log_format), journal=journal)
 
 
 def app_from_environment() -> CallFireApp:

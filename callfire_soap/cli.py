@@ -1,6 +1,7 @@
 """The command line: ``serve``, ``account create|list|passwd|delete``,
 ``sim advance|now|inbound-text|inbound-call|caller-id-code``, ``admin set|off|show``,
-``journal``, ``inject add|list|remove|clear``, ``reset``, ``snapshot save|restore|list|delete``.
+``journal``, ``inject add|list|remove|clear``, ``reset``, ``snapshot save|restore|list|delete``,
+``postbacks list|show|retry``.
 
 Whatever a user typed that cannot work ends the command with one line on
 standard error and exit status 2, never a traceback.  Every option can also
@@ -14,15 +15,17 @@ import getpass
 import logging
 import logging.config
 import math
+import multiprocessing
 import os
 import secrets
 import socket
 import sys
 from datetime import datetime, timezone
 
-from . import __version__
+from . import __version__, postbacks
 from .app import DEFAULT_DB
 from .limits import ENV_PREFIX, Limits
+from .postbacks import Policy
 from .soap.wsdl import ENTRY, WSDL_PATH
 from .domain import inbound
 from .store import CallFireError, InvalidRequest, NotFound, Store, UnusableDatabase, phone
@@ -34,6 +37,7 @@ from .store.injections import FAULT_CODES, Rule
 from .store.journal import DEFAULT_MAX, Bound, JournalQuery, parse_bound, parse_since
 from .store.snapshots import Snapshots, check_name
 from .store.clock import DEFAULT_SPEED
+from .store.postbacks import STATUSES
 
 USAGE = 2     # exit status: the command cannot work as typed
 REFUSED = 1   # exit status: it could, but the database or the machine says no
@@ -93,6 +97,13 @@ def speed(text: str) -> float:
     return value
 
 
+def seconds(text: str) -> float:
+    value = speed(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("%s is not a number of seconds above 0" % text)
+    return value
+
+
 def phone_number(text: str) -> str:
     if phone.normalize(text) is None:
         raise argparse.ArgumentTypeError("%r is not a North American phone number" % text)
@@ -135,7 +146,9 @@ def journal_bound(text: str) -> Bound:
 
 def _open(path: str, create: bool = True) -> Store:
     try:
-        return Store(path, create=create)
+        from .services.notifications import render  # events raised here are written too
+
+        return Store(path, create=create, render=render)
     except UnusableDatabase as error:
         raise Failure("--db %s: %s" % (path, error)) from None
 
@@ -259,6 +272,14 @@ def serve(args: argparse.Namespace) -> int:
     if args.require_verified_caller_id:
         log.info("Call broadcasts must come from verified caller ids")
     log.info("WSDL: %s%s%s", url, WSDL_PATH, ENTRY)
+    # One deliverer per server (callfire_soap/postbacks.py): a process forked while this
+    # one has no thread, so that it starts at once and the workers' forks copy no thread.
+    deliverer = multiprocessing.get_context("fork").Process(
+        target=postbacks.run, name="callfire-soap deliverer", daemon=True, args=(
+            args.db, postbacks.Policy(attempts=args.postback_attempts,
+                                      backoff=args.postback_backoff,
+                                      timeout=args.postback_timeout),
+            logging_config(args.log_format)))
     # The workers are other processes: settings travel by environment.
     os.environ[ENV_PREFIX + "DB"] = args.db
     os.environ[ENV_PREFIX + "LOG_FORMAT"] = args.log_format
@@ -268,6 +289,7 @@ def serve(args: argparse.Namespace) -> int:
     os.environ.update(Limits(
         max_body=args.max_body, max_depth=args.max_depth, max_nodes=args.max_nodes,
         auth_failures=args.auth_failures, auth_window=args.auth_window).to_environment())
+    deliverer.start()
     try:
         Granian("callfire_soap.app:app_from_environment", factory=True,
                 address=address, port=args.port, interface=Interfaces.WSGI,
@@ -276,6 +298,9 @@ def serve(args: argparse.Namespace) -> int:
     except OSError as error:  # the address was taken in the instant since the check
         raise Failure("cannot listen on %s: %s" % (url, error.strerror or error), REFUSED) \
             from None
+    finally:
+        deliverer.terminate()  # what it was posting is posted again after a restart
+        deliverer.join(10)
     return 0
 
 
@@ -492,6 +517,45 @@ def sim_now(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- postbacks ----------------------------------------------------------------
+
+def _when(epoch: float | None) -> str:
+    return "-" if epoch is None else datetime.fromtimestamp(
+        epoch, timezone.utc).isoformat(timespec="seconds")
+
+
+def postbacks_list(args: argparse.Namespace) -> int:
+    found = _open(args.db, create=False).postbacks.list(args.status, args.login, args.limit)
+    rows = [("ID", "SUBSCRIPTION", "EVENT", "FORMAT", "STATUS", "ATTEMPTS", "NEXT/DONE",
+             "ENDPOINT", "LAST ERROR")] + [
+        (str(p.id), str(p.subscription_id), p.event, p.format, p.status, str(p.attempts),
+         _when(p.delivered if p.status == "DELIVERED" else
+               p.next_attempt if p.status == "PENDING" else None),
+         p.endpoint, p.last_error or "") for p in found]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    return 0
+
+
+def postbacks_show(args: argparse.Namespace) -> int:
+    postback = _open(args.db, create=False).postbacks.get(args.id)
+    if postback is None:
+        raise Failure("no postback %d" % args.id, REFUSED)
+    print("POST %s\nContent-Type: %s\n" % (postback.endpoint, postback.content_type))
+    sys.stdout.flush()
+    sys.stdout.buffer.write(postback.body + b"\n")
+    return 0
+
+
+def postbacks_retry(args: argparse.Namespace) -> int:
+    if not args.ids and not args.all_failed:
+        raise Failure("name the postbacks to retry, or give --all-failed")
+    count = _open(args.db, create=False).postbacks.retry(args.ids or None)
+    print("%d failed postback(s) pending again" % count)
+    return 0
+
+
 def _report(store: Store, kind: str, args: argparse.Namespace,
             arrival: inbound.Arrival) -> int:
     """One line: where the text or call went and what followed from it."""
@@ -598,6 +662,15 @@ def parser() -> Parser:
                         "(default %(default)g)")
     p.add_argument("--log-format", type=log_format, default="text",
                    help="text, or json for one JSON object a line (default %(default)s)")
+    p.add_argument("--postback-attempts", type=count, default=Policy.attempts,
+                   help="attempts at a notification before it is FAILED "
+                        "(default %(default)s)")
+    p.add_argument("--postback-backoff", type=seconds, default=Policy.backoff,
+                   help="seconds before a notification's first retry, doubled at each "
+                        "further one (default %(default)g)")
+    p.add_argument("--postback-timeout", type=seconds, default=Policy.timeout,
+                   help="seconds a postback waits to connect, and again for the answer "
+                        "(default %(default)g)")
     p.add_argument("--admin-login",
                    help="turn the admin surface (/admin/) on for this login, with "
                         "password %sADMIN_PASSWORD (default: a random one, printed once); "
@@ -612,6 +685,25 @@ def parser() -> Parser:
                    help="refuse a call broadcast whose FromNumber is not a verified caller "
                         "id of its account (default: any FromNumber)")
     p.set_defaults(run=serve)
+
+    postbacks = commands.add_parser("postbacks", help="the notifications subscriptions get")
+    postback_commands = postbacks.add_subparsers(dest="postbacks_command", required=True)
+    p = postback_commands.add_parser("list", help="list the latest notifications")
+    _db_option(p)
+    p.add_argument("--status", choices=STATUSES, help="only those in this status")
+    p.add_argument("--login", help="only this account's")
+    p.add_argument("--limit", type=count, default=100,
+                   help="how many, newest first (default %(default)s)")
+    p.set_defaults(run=postbacks_list)
+    p = postback_commands.add_parser("show", help="show one notification as it is posted")
+    p.add_argument("id", type=count)
+    _db_option(p)
+    p.set_defaults(run=postbacks_show)
+    p = postback_commands.add_parser("retry", help="make FAILED notifications PENDING again")
+    p.add_argument("ids", type=count, nargs="*", help="the postbacks' ids")
+    p.add_argument("--all-failed", action="store_true", help="every FAILED one")
+    _db_option(p)
+    p.set_defaults(run=postbacks_retry)
 
     sim = commands.add_parser("sim", help="the simulation: its clock, inbound texts and calls")
     sim_commands = sim.add_subparsers(dest="sim_command", required=True)
@@ -788,7 +880,7 @@ def _from_environment(p: argparse.ArgumentParser) -> None:
     only = getattr(p, "environment_options", None)
     for action in p._actions:
         long = [o for o in action.option_strings if o.startswith("--")]
-        if not long or action.dest in ("help", "password", "yes", "login") or (
+        if not long or action.dest in ("help", "password", "yes", "login", "all_failed") or (
                 only is not None and action.dest not in only):
             continue
         name = ENV_PREFIX + action.dest.upper()

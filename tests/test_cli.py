@@ -288,6 +288,9 @@ def _fill(server, account) -> None:
     broadcasts.CreateBroadcastSchedule(BroadcastId=broadcast_id, BroadcastSchedule={
         "StartTimeOfDay": "09:00:00", "StopTimeOfDay": "17:00:00",
         "TimeZone": "America/New_York", "DaysOfWeek": ["MONDAY"]})
+    bind(client, server, "Subscription").CreateSubscription(Subscription={  # and a postback
+        "Endpoint": "ops@example.com", "NotificationFormat": "EMAIL",  # that stays as it is
+        "TriggerEvent": "CAMPAIGN_STARTED"})
     broadcasts.ControlBroadcast(Id=broadcast_id, Command="START")
     texts = bind(client, server, "Text")
     texts.SendText(ToNumber=[{"_value_1": "13105550104"}],

@@ -44,6 +44,9 @@ ALLOWED = {
         "later addition: the caller id operations of the later API, reconstructed",
     "element {http://api.callfire.com/service/xsd}CreateContactBatch":
         "later addition: the optional Start boolean after ScrubBroadcastDuplicates",
+    "element {http://api.callfire.com/data}Subscription":
+        "SubscriptionFilter/ToNumber also takes a short code and keyword (67076:KEYWORD), "
+        "as CallFire's postback filters did",
     "binding */* fault":
         "soap12:fault, as WSDL 1.1 wants in a binding fault; the published soap12:body "
         "makes wsimport refuse the WSDL",

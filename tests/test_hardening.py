@@ -859,6 +859,21 @@ CROSS_ACCOUNT = {
                          dict(RecordingId=MISSING)),
         _same_as_missing(svc.GetRecordingData, dict(CallId=own.recorded_call, Name=OWNER_RECORDING),
                          dict(CallId=MISSING, Name=OWNER_RECORDING))),
+    # SubscriptionService.  The intruder's subscriptions never hear of the owner's events
+    # (tests/test_postbacks.py); the owner's ids are missing ones here.
+    "CreateSubscription": lambda svc, own: (
+        _created_anew(svc.CreateSubscription(RequestId=OWNER_REQUEST,
+                                             Subscription=_subscription()),
+                      own.broadcast, svc.GetSubscription),
+        _nothing_else(svc.QuerySubscriptions())),
+    "QuerySubscriptions": lambda svc, own: _nothing(svc.QuerySubscriptions()),
+    "GetSubscription": lambda svc, own: _same_as_missing(
+        svc.GetSubscription, dict(Id=own.broadcast), dict(Id=MISSING)),
+    "UpdateSubscription": lambda svc, own: _same_as_missing(
+        svc.UpdateSubscription, dict(Subscription=_subscription(id=own.broadcast)),
+        dict(Subscription=_subscription(id=MISSING))),
+    "DeleteSubscription": lambda svc, own: _same_as_missing(
+        svc.DeleteSubscription, dict(Id=own.batch), dict(Id=MISSING)),
 }
 
 
@@ -893,6 +908,10 @@ def _errored(svc, own: Owner, order_id: int) -> None:
     """The intruder's order for the owner's number and keyword buys nothing."""
     own.advance(60)
     assert svc.GetNumberOrder(Id=order_id).Status == "ERRORED"
+
+
+def _subscription(**fields) -> dict:
+    return {"Endpoint": "http://127.0.0.1:9/hook", "TriggerEvent": "CAMPAIGN_FINISHED", **fields}
 
 
 def _nothing(page) -> None:

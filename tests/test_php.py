@@ -40,17 +40,18 @@ SCRIPTS = {"broadcast_service.php": "broadcast", "contact_service.php": "contact
            "dnc.php": "contact", "auth.php": "contact", "text_service.php": "text",
            "text_service_auto_replies.php": "text", "z_number_service.php": "number",
            "voice_calls.php": "call", "verified_caller_ids.php": "call",
-           "voice_sounds.php": "call"}
+           "voice_sounds.php": "call", "webhook_subscriptions.php": "subscription"}
 REFERENCE_SCRIPTS = ["auth.php", "broadcast_service.php", "contact_service.php",
                      "text_service.php", "text_service_auto_replies.php", "voice_calls.php",
-                     "voice_sounds.php", "z_number_service.php"]
+                     "voice_sounds.php", "webhook_subscriptions.php", "z_number_service.php"]
 # recorded in this order, each with an account of its own, as the replay runs them:
 # the recorded requests hold the ids of that run, so a new script sorts after the
 # recorded ones (or every recording after it is made anew)
 RECORDED_SCRIPTS = sorted(["broadcast_service.php", "contact_service.php", "dnc.php",
                            "text_service.php", "text_service_auto_replies.php",
                            "verified_caller_ids.php", "voice_calls.php",
-                           "voice_sounds.php", "z_number_service.php"])
+                           "voice_sounds.php", "webhook_subscriptions.php",
+                           "z_number_service.php"])
 # the steps a script records between its requests: the commands it ran
 STEPS = (["sim", "advance"], ["sim", "inbound-text"])
 # scripts that run `sim advance` or `sim inbound-text`

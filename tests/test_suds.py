@@ -140,6 +140,24 @@ def test_suds_runs_every_number_and_label_service_operation(server, account):
     assert info.FaultCode == "NOT_FOUND" and "does not exist, or is inactive" in info.Message
 
 
+def test_suds_runs_every_subscription_service_operation(server, account):
+    subscriptions = suds_client(server, account).service["SubscriptionServicePort"]
+    created = subscriptions.CreateSubscription(Subscription={
+        "Endpoint": "http://www.example.com/somephpfile.php", "NotificationFormat": "JSON",
+        "TriggerEvent": "OUTBOUND_TEXT_FINISHED", "SubscriptionFilter": {"FromNumber": "67076"}})
+    got = subscriptions.GetSubscription(Id=created)  # suds drops the reply root's id
+    assert (got.NotificationFormat, got.SubscriptionFilter.FromNumber) == ("JSON", "67076")
+    assert subscriptions.UpdateSubscription(Subscription={
+        "_id": created, "Enabled": False, "NotificationFormat": "JSON"}) is None
+    (listed,) = subscriptions.QuerySubscriptions().Subscription
+    assert (listed._id, listed.Enabled) == (created, False)
+    assert subscriptions.DeleteSubscription(Id=created) is None
+    assert subscriptions.QuerySubscriptions().TotalResults == 0
+    with pytest.raises(WebFault) as excinfo:
+        subscriptions.GetSubscription(Id=created)
+    assert excinfo.value.fault.detail.ServiceFaultInfo.FaultCode == "NOT_FOUND"
+
+
 def test_suds_runs_every_auto_reply_operation_and_reads_an_inbound_text(server, account):
     texts = suds_client(server, account).service["TextServicePort"]
     reply_id = texts.CreateAutoReply(RequestId="urn:suds:reply", AutoReply={

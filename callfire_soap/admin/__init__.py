@@ -3,6 +3,7 @@ a module declaring routes with ``surface.route`` is imported here."""
 from .surface import ADMIN_PATH, AdminError, AdminRequest, AdminSurface, Reply, authorized, \
     route
 from . import sim  # noqa: F401  (its routes: inbound texts and calls)
+from . import postbacks  # noqa: F401,E402 - its routes
 
 __all__ = ["ADMIN_PATH", "AdminError", "AdminRequest", "AdminSurface", "Reply", "authorized",
            "route"]

@@ -18,6 +18,7 @@ from ..store.autoreplies import AutoReply, receiving_number
 from ..store.errors import InvalidRequest, NotFound
 from ..store.inbound import route
 from ..store.phone import normalize
+from ..store.subscriptions import Event
 
 # What carriers and the CTIA's handbook take as an opt-out, the whole text in any
 # letter case: it puts the sender on the account's Do Not Contact list for texts.
@@ -99,6 +100,8 @@ def finished(session: Session, action: Action) -> Arrival:
     from it happens here.  An opt-out text puts the sender on Do Not Contact for
     texts; any other text is answered by the auto-reply that applies, if one does."""
     arrival = Arrival(session.account_id, action.id)
+    session.notify(_finished_event(
+        "INBOUND_CALL_FINISHED" if action.is_call else "INBOUND_TEXT_FINISHED", action))
     if action.is_call:
         return arrival
     if is_opt_out(action.message):
@@ -112,12 +115,24 @@ def finished(session: Session, action: Action) -> Arrival:
     return arrival
 
 
+def _finished_event(name: str, action: Action) -> Event:
+    """A text or call outside any broadcast, at its final result (when it ends: a call
+    lasts a while): what subscriptions hear of it; a keyword filter reads the message's
+    first word.  Its notification waits for the simulation clock to get there."""
+    return Event(name, action.modified, "action", action.id, from_number=action.from_number,
+                 to_number=action.to_number, message=action.message)
+
+
 def _send_reply(session: Session, text: Action, reply: AutoReply) -> int:
     """The auto-reply's message, texted back to the sender from the number texted:
     sent and billed as a broadcast's text is, or DNC when the sender opted out."""
     sender = text.from_number
     blocked = session.dnc.status([sender])[sender].text
-    return session.actions.add(
+    reply_id = session.actions.add(
         "TEXT", False, text.to_number, sender, text.contact_id, reply.message,
         session.sim_now,
         None if blocked else outcomes.text(sender, 1, reply.message, "SEND_MULTIPLE"))
+    if not blocked:  # sent at once: its final result
+        session.notify(_finished_event("OUTBOUND_TEXT_FINISHED",
+                                       session.actions.get(reply_id)))
+    return reply_id

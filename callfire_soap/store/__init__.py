@@ -29,11 +29,13 @@ from .labels import Labels
 from .numbers import Keywords, Numbers
 from .orders import NumberOrders
 from .pages import PageMarks
+from .postbacks import Outbox, Postbacks, Render
 from .errors import CallFireError, InvalidRequest, NotFound, UnusableDatabase
 from .schedules import BroadcastSchedules
 from .schema import migrate
 from .simulator import Simulator, due
 from .sounds import Recordings, Sounds
+from .subscriptions import Event, Subscriptions
 
 __all__ = ["Store", "Session", "CallFireError", "InvalidRequest", "NotFound",
            "UnusableDatabase"]
@@ -44,19 +46,24 @@ BUSY_TIMEOUT_MS = 10_000
 class Session:
     """What one SOAP call may touch: one account's data, in one transaction."""
 
-    def __init__(self, db: Database, account_id: int, marks: PageMarks, clock: SimulationClock):
+    def __init__(self, db: Database, account_id: int, marks: PageMarks, clock: SimulationClock,
+                 render: Render | None = None):
         self.db = db
         self.account_id = account_id
         self._clock = clock
+        self._render = render
         self.contacts = Contacts(db, account_id, marks)
         self.dnc = DncLists(db, account_id)
         self.lists = ContactLists(db, account_id, self.contacts, self.dnc)
-        self.broadcasts = Broadcasts(db, account_id)
+        self.broadcasts = Broadcasts(db, account_id, self.notify)
         self.batches = ContactBatches(db, account_id, self.contacts)
         self.schedules = BroadcastSchedules(db, account_id)
         self.actions = Actions(db, account_id)
+        self.subscriptions = Subscriptions(db, account_id)
+        self.outbox = Outbox(db, account_id)
         self.auto_replies = AutoReplies(db, account_id)
-        self.simulator = Simulator(db, account_id, self.broadcasts, self.schedules, self.dnc)
+        self.simulator = Simulator(db, account_id, self.broadcasts, self.schedules, self.dnc,
+                                   self.notify)
         self.numbers = Numbers(db, account_id, lambda: self.sim_now)
         self.keywords = Keywords(db, account_id, lambda: self.sim_now)
         self.orders = NumberOrders(db, account_id, lambda: self.sim_now, self.numbers,
@@ -65,6 +72,14 @@ class Session:
         self.caller_ids = CallerIds(db, account_id)
         self.sounds = Sounds(db, account_id, lambda: self.sim_now)
         self.recordings = Recordings(db, account_id)
+
+    def notify(self, event: Event) -> None:
+        """Raise ``event``: each enabled subscription it matches gets its notification
+        in the outbox, in this transaction."""
+        for subscription in self.subscriptions.matching(event):
+            if self._render is None:
+                raise RuntimeError("this Store was opened without a notification renderer")
+            self.outbox.add(subscription, event, self._render(self, event, subscription))
 
     @cached_property
     def sim_now(self) -> int:
@@ -124,11 +139,14 @@ def check_file(path: str, create: bool) -> None:
 
 
 class Store:
-    def __init__(self, path: str, create: bool = True):
+    def __init__(self, path: str, create: bool = True, render: Render | None = None):
         """The database at ``path``, migrated to the latest schema; ``create`` False
-        refuses a file that does not exist (commands that only read).  Raises
+        refuses a file that does not exist (commands that only read).  ``render``
+        writes the notifications of events (services/notifications.py); a store
+        without one refuses to raise an event a subscription wants.  Raises
         UnusableDatabase when the file cannot be used."""
         self.path = path
+        self.render = render
         self._local = threading.local()
         check_file(path, create)
         try:
@@ -139,6 +157,7 @@ class Store:
         self.accounts = Accounts(self)
         self.marks = PageMarks()
         self.clock = SimulationClock(self.db)
+        self.postbacks = Postbacks(self.db)
 
     def require_verified_caller_ids(self, required: bool) -> None:
         """Whether call broadcasts must come from a verified caller id (``serve``)."""
@@ -155,6 +174,21 @@ class Store:
         except sqlite3.Error as error:
             self._local.db = None  # reconnect next time: the file may be back
             raise UnusableDatabase(str(error)) from None
+
+    def catch_up(self, account_id: int) -> None:
+        """Simulate the account's broadcasts up to now, in a write transaction of its
+        own.  Simulating writes no contact: the remembered queries stay valid."""
+        with self.transaction(write=True) as db:
+            session = Session(db, account_id, self.marks, self.clock, self.render)
+            session.simulator.catch_up(session.sim_now)
+
+    def due_accounts(self) -> list[int]:
+        """The accounts with enabled subscriptions whose broadcasts have something due
+        by now: the ones whose events must not wait for a request."""
+        return [row[0] for row in self.db().execute(
+            "SELECT DISTINCT account_id FROM broadcasts WHERE next_event <= ? AND "
+            "account_id IN (SELECT account_id FROM subscriptions WHERE enabled)",
+            [self.clock.now()])]
 
     def db(self) -> Database:
         """This thread's connection (SQLite connections are not shared across threads)."""
@@ -188,12 +222,9 @@ class Store:
         to now (store/simulator.py); a read does that in a write transaction of its
         own, and only when something is due."""
         if simulated and not write and due(self.db(), account_id, self.clock.now()):
-            # Simulating writes no contact: the remembered queries stay valid.
-            with self.transaction(write=True) as db:
-                catching_up = Session(db, account_id, self.marks, self.clock)
-                catching_up.simulator.catch_up(catching_up.sim_now)
+            self.catch_up(account_id)
         with self.transaction(write) as db:
-            session = Session(db, account_id, self.marks, self.clock)
+            session = Session(db, account_id, self.marks, self.clock, self.render)
             if write:
                 session.simulator.catch_up(session.sim_now)
             yield session
@@ -210,8 +241,9 @@ class Store:
             for (account_id,) in db.execute(
                     "SELECT DISTINCT account_id FROM broadcasts WHERE next_event <= ?",
                     [now]).fetchall():
-                Session(db, account_id, self.marks, self.clock).simulator.catch_up(now)
-            session = Session(db, route(db, now), self.marks, self.clock)
+                Session(db, account_id, self.marks, self.clock,
+                        self.render).simulator.catch_up(now)
+            session = Session(db, route(db, now), self.marks, self.clock, self.render)
             session.simulator.catch_up(session.sim_now)
             yield session
             _written(db, session.account_id)

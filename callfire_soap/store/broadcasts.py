@@ -17,13 +17,15 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import time
-from typing import Iterable
+from typing import Callable, Iterable
 
 from . import dialplan, ids, phone
 from .errors import InvalidRequest
 from .labels import labelled
 from .pages import Page
+from .actions import DEFAULT_CALLER_ID, DEFAULT_SHORT_CODE
 from .records import Records
+from .subscriptions import Event
 
 TYPES = ("VOICE", "IVR", "TEXT")
 CALL_TYPES = ("VOICE", "IVR")
@@ -83,6 +85,12 @@ class Broadcast:
     @property
     def is_call(self) -> bool:
         return self.type in CALL_TYPES
+
+    @property
+    def from_number(self) -> str:
+        """Where its calls or texts come from: its FromNumber, or the default one."""
+        return self.config.from_number or (DEFAULT_CALLER_ID if self.is_call
+                                           else DEFAULT_SHORT_CODE)
 
 
 def _check_from_number(config: BroadcastConfig) -> None:
@@ -160,9 +168,19 @@ def _config_from_json(text: str) -> BroadcastConfig:
         retry=None if retry is None else Retry(**retry), **value)
 
 
+def campaign_event(name: str, broadcast: Broadcast, instant: int) -> Event:
+    """CAMPAIGN_STARTED, _STOPPED or _FINISHED of ``broadcast`` at ``instant``."""
+    return Event(name, instant, "broadcast", broadcast.id, broadcast_id=broadcast.id,
+                 from_number=broadcast.from_number)
+
+
 class Broadcasts(Records[Broadcast]):
     table, kind = "broadcasts", "Broadcast"
     select = "id, name, type, status, config, max_active, created, last_modified, config_id"
+
+    def __init__(self, db, account_id: int, notify: Callable[[Event], None] = lambda e: None):
+        super().__init__(db, account_id)
+        self.notify = notify  # raises the CAMPAIGN_STOPPED of a STOP
 
     def record(self, row: dict) -> Broadcast:
         return Broadcast(**dict(row, config=_config_from_json(row["config"])))
@@ -273,4 +291,6 @@ class Broadcasts(Records[Broadcast]):
                         "WHERE id = ?", [status, now + START_DELAY if command == "START"
                                          else None, now, broadcast.id])
         broadcast.status = status
+        if command == "STOP":
+            self.notify(campaign_event("CAMPAIGN_STOPPED", broadcast, now))
         return True

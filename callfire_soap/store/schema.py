@@ -303,9 +303,47 @@ def _v11_sounds_and_recordings(db: Database) -> None:
     db["recordings"].create_index(["action_id", "name"])
 
 
+def _v12_subscriptions(db: Database) -> None:
+    # SubscriptionService (store/subscriptions.py): the filter's fields are columns.
+    db["subscriptions"].create(
+        {"id": int, "account_id": int, "enabled": int, "endpoint": str, "format": str,
+         "trigger_event": str, "broadcast_id": int, "batch_id": int, "from_number": str,
+         "to_number": str, "inbound": int, "created": int},
+        pk="id", not_null={"account_id", "enabled", "endpoint", "format", "trigger_event",
+                           "created"},
+        foreign_keys=[("account_id", "accounts", "id")])
+    db["subscriptions"].create_index(["account_id", "trigger_event"])
+    # The outbox (store/postbacks.py): written with the event, read by the deliverer.
+    # subscription_id is not a foreign key: a notification outlives its subscription.
+    # next_attempt, delivered and created are real (epoch) times; instant is simulated.
+    db.execute("""
+        CREATE TABLE postbacks (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            subscription_id INTEGER NOT NULL,
+            event TEXT NOT NULL,
+            instant INTEGER NOT NULL,
+            endpoint TEXT NOT NULL,
+            format TEXT NOT NULL,
+            content_type TEXT NOT NULL,
+            body BLOB NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            next_attempt REAL NOT NULL,
+            last_error TEXT,
+            delivered REAL,
+            created REAL NOT NULL
+        )""")
+    db["postbacks"].create_index(["subscription_id", "status", "instant", "id"])
+    db["postbacks"].create_index(["status"])
+    # The deliverer looks for broadcasts with something due across all accounts.
+    db["broadcasts"].create_index(["next_event"])
+
+
 MIGRATIONS = [_v1_accounts_and_contacts, _v2_do_not_contact, _v3_broadcasts, _v4_one_id_space,
               _v5_default_broadcasts, _v6_numbers_and_keywords, _v7_inbound_and_auto_replies,
-              _v8_number_orders, _v9_labels, _v10_caller_ids, _v11_sounds_and_recordings]
+              _v8_number_orders, _v9_labels, _v10_caller_ids, _v11_sounds_and_recordings,
+              _v12_subscriptions]
 
 
 def migrate(db: Database, migrations: list | None = None) -> int:

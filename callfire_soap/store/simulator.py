@@ -23,14 +23,16 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
 from . import ids, outcomes
-from .broadcasts import Broadcast, Broadcasts, Window
+from .broadcasts import Broadcast, Broadcasts, Window, campaign_event
 from .dnc import DncLists
 from .schedules import BroadcastSchedule, BroadcastSchedules
+from .subscriptions import Event
 
 # The READY actions of enabled batches, per zone: a range of one index
 # (store/schema.py), so each look is a seek however many actions wait.
@@ -65,12 +67,14 @@ def due(db: Database, account_id: int, now: int) -> bool:
 
 class Simulator:
     def __init__(self, db: Database, account_id: int, broadcasts: Broadcasts,
-                 schedules: BroadcastSchedules, dnc: DncLists):
+                 schedules: BroadcastSchedules, dnc: DncLists,
+                 notify: Callable[[Event], None] = lambda event: None):
         self.db = db
         self.account_id = account_id
         self.broadcasts = broadcasts
         self.schedules = schedules
         self.dnc = dnc
+        self.notify = notify  # raises the events of what it simulates, at their instants
 
     def catch_up(self, now: int) -> None:
         """Simulate every broadcast of the account that has something due by ``now``."""
@@ -167,6 +171,9 @@ class Simulator:
         self.db.execute("UPDATE broadcasts SET status = ?, last_modified = ? WHERE id = ?",
                         [status, instant, broadcast.id])
         broadcast.status = status
+        broadcast.last_modified = instant
+        self.notify(campaign_event("CAMPAIGN_STARTED" if status == "RUNNING"
+                                   else "CAMPAIGN_" + status, broadcast, instant))
 
     def _outcome(self, broadcast: Broadcast, number: str, attempt: int) -> outcomes.Outcome:
         if broadcast.is_call:
@@ -214,9 +221,9 @@ class Simulator:
 
     def _finish_attempts(self, broadcast: Broadcast, instant: int) -> None:
         retry = broadcast.config.retry
-        records, retried, finished, recorded = [], [], [], []
-        for action_id, number, attempts, started, ended in self.db.execute(
-                "SELECT id, to_number, attempts, started_at, finish_at FROM actions "
+        records, retried, finished, recorded, events = [], [], [], [], []
+        for action_id, number, attempts, started, ended, batch_id in self.db.execute(
+                "SELECT id, to_number, attempts, started_at, finish_at, batch_id FROM actions "
                 "WHERE broadcast_id = ? AND state = 'SELECTED' AND finish_at <= ? "
                 "ORDER BY finish_at, id", [broadcast.id, instant]).fetchall():
             outcome = self._outcome(broadcast, number, attempts)
@@ -231,6 +238,10 @@ class Simulator:
                 retried.append((ended + 60 * retry.minutes_between, ended, action_id))
             else:
                 finished.append((outcome.result, ended, action_id))
+                events.append(Event(
+                    "OUTBOUND_CALL_FINISHED" if broadcast.is_call else "OUTBOUND_TEXT_FINISHED",
+                    ended, "action", action_id, broadcast_id=broadcast.id, batch_id=batch_id,
+                    from_number=broadcast.from_number, to_number=number))
         first = ids.take(self.db, len(records)) if records else None
         self.db.conn.executemany(
             "INSERT INTO action_records (id, action_id, account_id, broadcast_id, result, "
@@ -251,3 +262,5 @@ class Simulator:
         self.db.conn.executemany(
             "UPDATE actions SET state = 'FINISHED', final_result = ?, finish_at = NULL, "
             "modified = ? WHERE id = ?", finished)
+        for event in events:  # each call or text that reached its final result
+            self.notify(event)
