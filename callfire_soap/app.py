@@ -4,7 +4,8 @@
 sends its login with every WSDL fetch, right or wrong); ``/api/1.1/soap12/<svc>``
 takes authenticated SOAP 1.2 and SOAP 1.1 POSTs for one port each; ``/health``
 tells orchestrators whether the server can serve; ``/admin/`` is the admin
-surface (``admin/``), behind its own login.  A client that keeps failing
+surface (``admin/``), behind its own login, and ``/console/`` the web console
+(``console/``) behind the same login.  A client that keeps failing
 to log in is refused for a while (429), before any password is checked; a body
 too large (413) or of the wrong Content-Type (415) is refused with a SOAP
 fault, in the version its headers announce, before it is parsed.
@@ -20,6 +21,7 @@ from . import __version__
 from .accesslog import AccessLog
 from .admin import ADMIN_PATH, AdminSurface
 from .basicauth import credentials as basic_credentials
+from .console import create_console
 from .limits import Limits
 from .ratelimit import FailedLogins
 from .services import DECLARATIONS
@@ -35,6 +37,7 @@ DEFAULT_DB = "./callfire.db"
 REALM = "CallFire API"
 NOTE_KEY = "callfire_soap.log"  # WSGI environ: what the request log line says of a call
 HEALTH_PATH = "/health"
+CONSOLE_PATH = "/console"
 # SOAP 1.2's media type, and SOAP 1.1's, which older clients send with 1.2 envelopes
 # too; the envelope, not the media type, says which version a request is.
 SOAP_MEDIA_TYPES = ("application/soap+xml", "text/xml")
@@ -95,6 +98,7 @@ class CallFireApp:
         self.admin = AdminSurface(store, admin or AdminFile(admin_path(store.path)),
                                   self.failed_logins,
                                   lambda respond: _plain(respond, "404 Not Found", "not found"))
+        self.console = create_console(store, self.admin.admin, self.failed_logins, CONSOLE_PATH)
         self.ports = {
             port.path: SoapEndpoint(
                 application.build(port, DECLARATIONS[port.name], store, limits))
@@ -127,6 +131,8 @@ class CallFireApp:
             return self._health(environ, start_response)
         if path.startswith(ADMIN_PATH) or path == ADMIN_PATH.rstrip("/"):
             return self.admin(environ, start_response, environ[NOTE_KEY])
+        if path == CONSOLE_PATH or path.startswith(CONSOLE_PATH + "/"):
+            return self._console(environ, start_response, path)
         if not path.startswith(SOAP_PATH):
             return _plain(start_response, "404 Not Found", "not found")
         port = self.ports.get(path[len(SOAP_PATH):].strip("/"))
@@ -162,6 +168,19 @@ class CallFireApp:
             return _fault(environ, start_response, fault, announced)
         return _soap(start_response, *port.handle(body, account_id, announced,
                                                   environ[NOTE_KEY]))
+
+    def _console(self, environ, start_response, path: str):
+        """The web console, mounted at ``/console``: there while the admin surface is
+        (an admin login is set), a 404 like any unknown path otherwise."""
+        if self.admin.admin.admin_login() is None:
+            return _plain(start_response, "404 Not Found", "not found")
+        if path == CONSOLE_PATH:
+            start_response("301 Moved Permanently", [("Location", CONSOLE_PATH + "/"),
+                                                     ("Content-Length", "0")])
+            return []
+        return self.console(dict(environ, SCRIPT_NAME=environ.get("SCRIPT_NAME", "")
+                                 + CONSOLE_PATH, PATH_INFO=path[len(CONSOLE_PATH):]),
+                            start_response)
 
     def _read_body(self, environ) -> bytes:
         """The whole body; a fault when it is over the limit (not read past it)."""

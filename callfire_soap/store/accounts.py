@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from .contacts import Contacts
 from .errors import InvalidRequest, NotFound
-from .pages import PageMarks
+from .pages import Page, PageMarks, page_bounds
 
 if TYPE_CHECKING:
     from . import Store
@@ -115,11 +115,27 @@ class Accounts:
 
     def summaries(self) -> list[AccountSummary]:
         """Every account, in id order, with how much it holds."""
+        return self._summaries("1", [])
+
+    def page(self, first: int | None = None, limit: int | None = None) -> Page[AccountSummary]:
+        """A page of ``summaries``, with the number of accounts."""
+        first, limit = page_bounds(first, limit)
+        return Page(self.count(), self._summaries("1", [limit, first], " LIMIT ? OFFSET ?"))
+
+    def summary(self, account_id: int) -> AccountSummary:
+        """One account's summary; NotFound for an unknown id."""
+        found = self._summaries("id = ?", [account_id])
+        if not found:
+            raise NotFound("account", account_id)
+        return found[0]
+
+    def _summaries(self, where: str, params: list, tail: str = "") -> list[AccountSummary]:
         return [AccountSummary(*row) for row in self._store.db().execute(
             "SELECT id, login, created, "
             "(SELECT count(*) FROM contacts WHERE account_id = accounts.id), "
             "(SELECT count(*) FROM broadcasts WHERE account_id = accounts.id) "
-            "FROM accounts ORDER BY id")]
+            "FROM accounts WHERE %s ORDER BY id%s" % (where, tail),
+            params)]
 
     def set_password(self, login: str, password: str) -> None:
         """A new password; requests with the old one fail from now on."""
