@@ -186,3 +186,24 @@ def test_forms_need_the_login_s_token(console_server):
     assert session.get(console_server.url("/console/")).status_code == 200
     assert session.post(console_server.url("/console/logout")).status_code == 400
     assert session.get(console_server.url("/console/")).status_code == 200  # still in
+
+
+def test_what_does_not_exist_is_404(console_server, data, other_account_of_console):
+    session = requests.Session()
+    session.post(console_server.url("/console/login"),
+                 data={"login": ADMIN, "password": ADMIN_PASSWORD})
+    base = "/console/accounts/%d" % data["account"].id
+    other = "/console/accounts/%d" % other_account_of_console.id
+    assert session.get(console_server.url(base + "/lists")).status_code == 200
+    for path in ["/console/accounts/999999/contacts", base + "/contacts/999999",
+                 base + "/broadcasts/999999", base + "/lists/999999",
+                 # another account's broadcast is not this account's
+                 other + "/broadcasts/%d" % data["broadcast_id"]]:
+        assert session.get(console_server.url(path)).status_code == 404, path
+    assert session.get(console_server.url(base + "/contacts?page=0")).status_code == 400
+    assert session.get(console_server.url(base + "/calls?broadcast=x")).status_code == 400
+
+
+@pytest.fixture(scope="module")
+def other_account_of_console(console_server):
+    return new_account(console_server)
