@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from callfire_soap.store.admin import AdminFile
 from conftest import bind, new_account, served_client, start_server
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -207,3 +208,13 @@ def test_what_does_not_exist_is_404(console_server, data, other_account_of_conso
 @pytest.fixture(scope="module")
 def other_account_of_console(console_server):
     return new_account(console_server)
+
+
+def test_the_cookie_key_is_the_admin_login_s_and_goes_with_it(tmp_path):
+    admin = AdminFile(str(tmp_path / "callfire.admin.db"))
+    assert admin.session_key() is None  # off: no console login can be signed
+    admin.set_admin("ops", "first-password")
+    key = admin.session_key()
+    assert key == AdminFile(admin.path).session_key()  # every worker signs alike
+    admin.set_admin("ops", "second-password")
+    assert admin.session_key() not in (None, key)  # a new password ends every login

@@ -14,10 +14,10 @@ import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Iterator
+from typing import Callable, Iterator
 
-from flask import (Blueprint, Flask, abort, current_app, redirect, render_template, request,
-                   session, url_for)
+from flask import (Blueprint, Flask, abort, current_app, g, redirect, render_template,
+                   request, session, url_for)
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 
@@ -25,6 +25,7 @@ from ..ratelimit import FailedLogins
 from ..store import NotFound, Session, Store
 from ..store.admin import AdminFile
 from ..store.contacts import TRIGRAM
+from ..store.pages import Page
 from .charts import results_chart
 
 PAGE_SIZE = 50
@@ -68,7 +69,7 @@ def _reading(account_id: int) -> Iterator[Session]:
     """One read of an account, its broadcasts brought up to now first; 404 for an
     account or anything of it that does not exist."""
     try:
-        _store().accounts.summary(account_id)
+        g.login = _store().accounts.login(account_id)
         with _store().session(account_id, write=False, simulated=True) as reading:
             yield reading
     except NotFound as error:
@@ -136,63 +137,57 @@ def account(account_id: int):
     return redirect(url_for("console.contacts", account_id=account_id))
 
 
+def _listing(template: str, account_id: int, query: Callable[[Session, int], Page],
+             heading: Callable[[Session], dict] = lambda reading: {}, **context) -> str:
+    """A page of one of the store's paged queries, ``query(reading, first)``, rendered
+    as ``items`` with its ``pager``; ``heading`` reads what the page shows above it."""
+    pager = _pager()
+    with _reading(account_id) as reading:
+        above = heading(reading)
+        found = query(reading, pager.first)
+    pager.total = found.total
+    return render_template(template, account_id=account_id, items=found.items, pager=pager,
+                           **above, **context)
+
+
 @pages.route("/accounts/<int:account_id>/contacts")
 def contacts(account_id: int):
     """Contacts, or those whose fields contain the search text (the trigram index:
     a text too short for it is refused rather than scanned for)."""
-    pager, text = _pager(), request.args.get("q", "").strip()
+    text = request.args.get("q", "").strip()
     field_name = request.args.get("field", "").strip() or None
     too_short = bool(text) and len(text) < TRIGRAM
-    with _reading(account_id) as reading:
-        found = reading.contacts.query(
-            field_name=field_name if text else None, text=None if too_short else text or None,
-            first=pager.first, limit=PAGE_SIZE)
-    pager.total = found.total
-    return render_template("contacts.html", account_id=account_id, contacts=found.items,
-                           pager=pager, text=text, field=field_name or "",
-                           too_short=too_short, trigram=TRIGRAM)
+    searched = None if too_short or not text else text
+    return _listing("contacts.html", account_id, lambda reading, first: reading.contacts.query(
+        field_name=field_name if searched else None, text=searched, first=first,
+        limit=PAGE_SIZE), text=text, field=field_name or "", too_short=too_short,
+        trigram=TRIGRAM)
 
 
 @pages.route("/accounts/<int:account_id>/contacts/<int:contact_id>")
 def contact(account_id: int, contact_id: int):
-    pager = _pager()
-    with _reading(account_id) as reading:
-        found = reading.contacts.get(contact_id)
-        history = reading.actions.history(contact_id, pager.first, PAGE_SIZE)
-    pager.total = history.total
-    return render_template("contact.html", account_id=account_id, contact=found,
-                           history=history.items, pager=pager)
+    return _listing("contact.html", account_id, lambda reading, first: reading.actions.history(
+        contact_id, first, PAGE_SIZE), lambda reading: {
+        "contact": reading.contacts.get(contact_id)})
 
 
 @pages.route("/accounts/<int:account_id>/lists")
 def lists(account_id: int):
-    pager = _pager()
-    with _reading(account_id) as reading:
-        found = reading.lists.query(pager.first, PAGE_SIZE)
-    pager.total = found.total
-    return render_template("lists.html", account_id=account_id, lists=found.items,
-                           pager=pager)
+    return _listing("lists.html", account_id,
+                    lambda reading, first: reading.lists.query(first, PAGE_SIZE))
 
 
 @pages.route("/accounts/<int:account_id>/lists/<int:list_id>")
 def contact_list(account_id: int, list_id: int):
-    pager = _pager()
-    with _reading(account_id) as reading:
-        found = reading.lists.get(list_id)
-        members = reading.contacts.query(list_id=list_id, first=pager.first, limit=PAGE_SIZE)
-    pager.total = members.total
-    return render_template("list.html", account_id=account_id, contact_list=found,
-                           contacts=members.items, pager=pager)
+    return _listing("list.html", account_id, lambda reading, first: reading.contacts.query(
+        list_id=list_id, first=first, limit=PAGE_SIZE), lambda reading: {
+        "contact_list": reading.lists.get(list_id)})
 
 
 @pages.route("/accounts/<int:account_id>/broadcasts")
 def broadcasts(account_id: int):
-    pager = _pager()
-    with _reading(account_id) as reading:
-        found = reading.broadcasts.query(first=pager.first, limit=PAGE_SIZE)
-    pager.total = found.total
-    return render_template("broadcasts.html", account_id=account_id,
-                           broadcasts=found.items, pager=pager)
+    return _listing("broadcasts.html", account_id, lambda reading, first:
+                    reading.broadcasts.query(first=first, limit=PAGE_SIZE))
 
 
 def _broadcast_state(account_id: int, broadcast_id: int) -> dict:
@@ -222,16 +217,12 @@ def broadcast_live(account_id: int, broadcast_id: int):
 
 
 def _actions(account_id: int, texts: bool):
-    pager = _pager()
     broadcast_id = request.args.get("broadcast", "")
     if broadcast_id and not broadcast_id.isdigit():
         abort(400, "broadcast must be a broadcast's id")
-    with _reading(account_id) as reading:
-        found = reading.actions.query(texts, broadcast_id=int(broadcast_id or 0) or None,
-                                      first=pager.first, limit=PAGE_SIZE)
-    pager.total = found.total
-    return render_template("actions.html", account_id=account_id, actions=found.items,
-                           pager=pager, texts=texts, broadcast_id=broadcast_id)
+    return _listing("actions.html", account_id, lambda reading, first: reading.actions.query(
+        texts, broadcast_id=int(broadcast_id or 0) or None, first=first, limit=PAGE_SIZE),
+        texts=texts, broadcast_id=broadcast_id)
 
 
 @pages.route("/accounts/<int:account_id>/calls")

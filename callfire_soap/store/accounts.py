@@ -122,12 +122,13 @@ class Accounts:
         first, limit = page_bounds(first, limit)
         return Page(self.count(), self._summaries("1", [limit, first], " LIMIT ? OFFSET ?"))
 
-    def summary(self, account_id: int) -> AccountSummary:
-        """One account's summary; NotFound for an unknown id."""
-        found = self._summaries("id = ?", [account_id])
-        if not found:
+    def login(self, account_id: int) -> str:
+        """The account's login; NotFound for an unknown id."""
+        row = self._store.db().execute("SELECT login FROM accounts WHERE id = ?",
+                                       [account_id]).fetchone()
+        if row is None:
             raise NotFound("account", account_id)
-        return found[0]
+        return row[0]
 
     def _summaries(self, where: str, params: list, tail: str = "") -> list[AccountSummary]:
         return [AccountSummary(*row) for row in self._store.db().execute(
