@@ -115,12 +115,27 @@ class Accounts:
 
     def summaries(self) -> list[AccountSummary]:
         """Every account, in id order, with how much it holds."""
-        return self._summaries("1", [])
+        return [AccountSummary(*row) for row in self._store.db().execute(
+            "SELECT id, login, created, "
+            "(SELECT count(*) FROM contacts WHERE account_id = accounts.id), "
+            "(SELECT count(*) FROM broadcasts WHERE account_id = accounts.id) "
+            "FROM accounts ORDER BY id")]
 
     def page(self, first: int | None = None, limit: int | None = None) -> Page[AccountSummary]:
-        """A page of ``summaries``, with the number of accounts."""
+        """A page of ``summaries``, with the number of accounts.  Each count of
+        contacts is the total QueryContacts remembers (store/pages.py): counted
+        once per change of the account, not at every look."""
         first, limit = page_bounds(first, limit)
-        return Page(self.count(), self._summaries("1", [limit, first], " LIMIT ? OFFSET ?"))
+        with self._store.transaction(write=False) as db:
+            rows = db.execute(
+                "SELECT id, login, created, (SELECT count(*) FROM broadcasts WHERE "
+                "account_id = accounts.id) FROM accounts ORDER BY id LIMIT ? OFFSET ?",
+                [limit, first]).fetchall()
+            return Page(self.count(), [
+                AccountSummary(account_id, login, created,
+                               Contacts(db, account_id, self._store.marks).query(limit=0).total,
+                               broadcasts)
+                for account_id, login, created, broadcasts in rows])
 
     def login(self, account_id: int) -> str:
         """The account's login; NotFound for an unknown id."""
@@ -129,14 +144,6 @@ class Accounts:
         if row is None:
             raise NotFound("account", account_id)
         return row[0]
-
-    def _summaries(self, where: str, params: list, tail: str = "") -> list[AccountSummary]:
-        return [AccountSummary(*row) for row in self._store.db().execute(
-            "SELECT id, login, created, "
-            "(SELECT count(*) FROM contacts WHERE account_id = accounts.id), "
-            "(SELECT count(*) FROM broadcasts WHERE account_id = accounts.id) "
-            "FROM accounts WHERE %s ORDER BY id%s" % (where, tail),
-            params)]
 
     def set_password(self, login: str, password: str) -> None:
         """A new password; requests with the old one fail from now on."""
