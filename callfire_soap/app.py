@@ -16,13 +16,15 @@ import json
 import logging
 import os
 import time
+from http import HTTPStatus
 
 from . import __version__
 from .accesslog import AccessLog
 from .admin import ADMIN_PATH, AdminSurface
 from .basicauth import credentials as basic_credentials
 from .console import create_console
-from .limits import Limits
+from .injection import ConnectionDropped, Injected, Injector
+from .limits import ENV_PREFIX, Limits
 from .ratelimit import FailedLogins
 from .services import DECLARATIONS
 from .soap import application, envelope, faults
@@ -31,6 +33,8 @@ from .soap.models import PORTS
 from .soap.wsdl import ENTRY, SOAP_PATH, WSDL_PATH, render
 from .store import Store, UnusableDatabase
 from .store.admin import AdminFile, admin_path
+from .store.injections import Rule
+from .store.journal import DEFAULT_MAX, Bound, JournalWriter, parse_bound
 
 
 DEFAULT_DB = "./callfire.db"
@@ -38,6 +42,7 @@ REALM = "CallFire API"
 NOTE_KEY = "callfire_soap.log"  # WSGI environ: what the request log line says of a call
 HEALTH_PATH = "/health"
 CONSOLE_PATH = "/console"
+DEFAULT_JOURNAL = parse_bound(DEFAULT_MAX)
 # SOAP 1.2's media type, and SOAP 1.1's, which older clients send with 1.2 envelopes
 # too; the envelope, not the media type, says which version a request is.
 SOAP_MEDIA_TYPES = ("application/soap+xml", "text/xml")
@@ -67,9 +72,26 @@ def _soap(start_response, status: str, version: envelope.SoapVersion,
 
 def _fault(environ, start_response, fault: faults.ServiceFault,
            version: envelope.SoapVersion) -> list[bytes]:
-    environ[NOTE_KEY]["fault"] = fault.fault_code
-    return _soap(start_response, fault.http_status, version,
-                 envelope.fault_document(fault, version))
+    note = environ[NOTE_KEY]
+    note["fault"], note["version"] = fault.fault_code, version.name
+    note["response"] = envelope.fault_document(fault, version)
+    return _soap(start_response, fault.http_status, version, note["response"])
+
+
+def _injected(start_response, rule: Rule):
+    """An injected HTTP status (as a proxy in front would answer: no SOAP body), or a
+    connection closed with no answer at all."""
+    if rule.drop:
+        return _dropped()
+    status = HTTPStatus(rule.http_status)
+    return _plain(start_response, "%d %s" % (status.value, status.phrase), status.phrase)
+
+
+def _dropped():
+    """A body that fails before its first byte: the HTTP server closes the connection
+    before the answer is complete (its status line may have gone out, no body does)."""
+    raise ConnectionDropped("the connection was dropped by an injection rule")
+    yield b""  # a generator: it raises when the server asks for the body
 
 
 def _content_type_fault(environ) -> faults.ServiceFault | None:
@@ -88,17 +110,22 @@ class CallFireApp:
     """The whole server as one WSGI callable."""
 
     def __init__(self, store: Store, limits: Limits = Limits(),
-                 access_log: AccessLog | None = None, admin: AdminFile | None = None):
+                 access_log: AccessLog | None = None, admin: AdminFile | None = None,
+                 journal: Bound | None = DEFAULT_JOURNAL):
         # ``access_log`` None: a request log on standard error; ``admin`` None: the
-        # admin file beside the database.
+        # admin file beside the database; ``journal`` None: no request journal.
         self.store = store
         self.limits = limits
         self.access_log = access_log or AccessLog()
         self.failed_logins = FailedLogins(limits.auth_failures, limits.auth_window)
-        self.admin = AdminSurface(store, admin or AdminFile(admin_path(store.path)),
-                                  self.failed_logins,
-                                  lambda respond: _plain(respond, "404 Not Found", "not found"))
-        self.console = create_console(store, self.admin.admin, self.failed_logins, CONSOLE_PATH)
+        admin = admin or AdminFile(admin_path(store.path))
+        self.journal = None if journal is None else JournalWriter(
+            admin.journal, journal, processes=int(os.environ.get(ENV_PREFIX + "WORKERS", "1")))
+        self.injector = Injector(admin.injections)
+        self.admin = AdminSurface(store, admin, self.failed_logins,
+                                  lambda respond: _plain(respond, "404 Not Found", "not found"),
+                                  self.journal)
+        self.console = create_console(store, admin, self.failed_logins, CONSOLE_PATH)
         self.ports = {
             port.path: SoapEndpoint(
                 application.build(port, DECLARATIONS[port.name], store, limits))
@@ -106,9 +133,11 @@ class CallFireApp:
         }
 
     def __call__(self, environ, start_response):
-        started = time.perf_counter()
+        arrived, started = time.time(), time.perf_counter()
         seen = {}
-        note = environ[NOTE_KEY] = {}  # operation, login, fault: filled in on the way
+        # operation, login, fault: filled in on the way; at a SOAP port also the
+        # port, SOAP version, request, response and injection, for the journal.
+        note = environ[NOTE_KEY] = {}
 
         def recording_start_response(status, headers, exc_info=None):
             seen["status"] = status
@@ -117,10 +146,17 @@ class CallFireApp:
         try:
             return self._route(environ, recording_start_response)
         finally:
+            millis = (time.perf_counter() - started) * 1000
+            status = seen.get("status", "-").split(" ")[0]
             self.access_log.request(environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"),
-                                    seen.get("status", "-").split(" ")[0],
-                                    note.get("operation"), note.get("login"),
-                                    note.get("fault"), (time.perf_counter() - started) * 1000)
+                                    status, note.get("operation"), note.get("login"),
+                                    note.get("fault"), millis)
+            if self.journal is not None and "port" in note:
+                self.journal.record(arrived, note.get("login"), note["port"],
+                                    note.get("operation"), note.get("version"),
+                                    int(status) if status.isdigit() else None,
+                                    note.get("fault"), note.get("injected"), millis,
+                                    note.get("request"), note.get("response"))
 
     def _route(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -135,7 +171,8 @@ class CallFireApp:
             return self._console(environ, start_response, path)
         if not path.startswith(SOAP_PATH):
             return _plain(start_response, "404 Not Found", "not found")
-        port = self.ports.get(path[len(SOAP_PATH):].strip("/"))
+        port_name = path[len(SOAP_PATH):].strip("/")
+        port = self.ports.get(port_name)
         if port is None:
             return _plain(start_response, "404 Not Found", "no such service")
         if method == "GET" and environ.get("QUERY_STRING", "").lower() == "wsdl":
@@ -143,6 +180,8 @@ class CallFireApp:
         if method != "POST":
             return _plain(start_response, "405 Method Not Allowed",
                           "SOAP requests are POSTed", [("Allow", "POST")])
+        note = environ[NOTE_KEY]
+        note["port"] = port_name
         client = environ.get("REMOTE_ADDR", "")
         retry_after = self.failed_logins.retry_after(client)
         if retry_after is not None:
@@ -163,11 +202,16 @@ class CallFireApp:
         if refused is not None:
             return _fault(environ, start_response, refused, announced)
         try:
-            body = self._read_body(environ)
+            body = note["request"] = self._read_body(environ)
         except faults.ServiceFault as fault:
             return _fault(environ, start_response, fault, announced)
-        return _soap(start_response, *port.handle(body, account_id, announced,
-                                                  environ[NOTE_KEY]))
+        try:
+            status, version, answer = port.handle(body, account_id, announced, note,
+                                                  self.injector)
+        except Injected as injected:
+            return _injected(start_response, injected.rule)
+        note["version"], note["response"] = version.name, answer
+        return _soap(start_response, status, version, answer)
 
     def _console(self, environ, start_response, path: str):
         """The web console, mounted at ``/console``: there while the admin surface is
@@ -226,16 +270,20 @@ class CallFireApp:
 
 
 def create_app(db_path: str = DEFAULT_DB, limits: Limits = Limits(),
-               log_format: str = "text") -> CallFireApp:
+               log_format: str = "text", journal: Bound | None = DEFAULT_JOURNAL
+               ) -> CallFireApp:
     # Spyne logs every client fault with a traceback and invalid bodies in full;
     # faults reach the client, and our own access log has one line per request.
     logging.getLogger("spyne").setLevel(logging.CRITICAL)
-    return CallFireApp(Store(db_path), limits, AccessLog(log_format=log_format))
+    return CallFireApp(Store(db_path), limits, AccessLog(log_format=log_format),
+                       journal=journal)
 
 
 def app_from_environment() -> CallFireApp:
     """The factory the HTTP server's workers call; ``serve`` passes settings by
     environment, and the logging configuration through granian."""
+    journal = None if os.environ.get("CALLFIRE_SOAP_JOURNAL") == "off" else \
+        parse_bound(os.environ.get("CALLFIRE_SOAP_JOURNAL_MAX", DEFAULT_MAX))
     return create_app(os.environ.get("CALLFIRE_SOAP_DB", DEFAULT_DB),
                       Limits.from_environment(os.environ),
-                      os.environ.get("CALLFIRE_SOAP_LOG_FORMAT", "text"))
+                      os.environ.get("CALLFIRE_SOAP_LOG_FORMAT", "text"), journal)

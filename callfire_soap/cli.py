@@ -23,9 +23,12 @@ from . import __version__
 from .app import DEFAULT_DB
 from .limits import ENV_PREFIX, Limits
 from .soap.wsdl import ENTRY, WSDL_PATH
-from .store import CallFireError, Store, UnusableDatabase
+from .store import CallFireError, InvalidRequest, Store, UnusableDatabase
 from .store.accounts import validate_login
+from .soap.xpath import compile_xpath
 from .store.admin import AdminFile, admin_path
+from .store.injections import FAULT_CODES, Rule
+from .store.journal import DEFAULT_MAX, Bound, JournalQuery, parse_bound, parse_since
 from .store.clock import DEFAULT_SPEED
 
 USAGE = 2     # exit status: the command cannot work as typed
@@ -90,6 +93,19 @@ def log_format(text: str) -> str:
     if text not in ("text", "json"):
         raise argparse.ArgumentTypeError("%r is not text or json" % text)
     return text
+
+
+def on_off(text: str) -> str:
+    if text not in ("on", "off"):
+        raise argparse.ArgumentTypeError("%r is not on or off" % text)
+    return text
+
+
+def journal_bound(text: str) -> Bound:
+    try:
+        return parse_bound(text)
+    except CallFireError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
 
 
 def _open(path: str, create: bool = True) -> Store:
@@ -218,6 +234,9 @@ def serve(args: argparse.Namespace) -> int:
     # The workers are other processes: settings travel by environment.
     os.environ[ENV_PREFIX + "DB"] = args.db
     os.environ[ENV_PREFIX + "LOG_FORMAT"] = args.log_format
+    os.environ[ENV_PREFIX + "WORKERS"] = str(args.workers)
+    os.environ[ENV_PREFIX + "JOURNAL"] = args.journal
+    os.environ[ENV_PREFIX + "JOURNAL_MAX"] = args.journal_max.setting()
     os.environ.update(Limits(
         max_body=args.max_body, max_depth=args.max_depth, max_nodes=args.max_nodes,
         auth_failures=args.auth_failures, auth_window=args.auth_window).to_environment())
@@ -234,6 +253,12 @@ def serve(args: argparse.Namespace) -> int:
 
 # -- accounts -----------------------------------------------------------------
 
+def _table(rows: list[tuple]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
 def account_create(args: argparse.Namespace) -> int:
     _valid(validate_login, args.login, "login")
     password = _read_password(args.password)
@@ -244,12 +269,9 @@ def account_create(args: argparse.Namespace) -> int:
 
 
 def account_list(args: argparse.Namespace) -> int:
-    rows = [("LOGIN", "ID", "CREATED", "CONTACTS", "BROADCASTS")] + [
+    _table([("LOGIN", "ID", "CREATED", "CONTACTS", "BROADCASTS")] + [
         (a.login, str(a.id), a.created, str(a.contacts), str(a.broadcasts))
-        for a in _open(args.db, create=False).accounts.summaries()]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        for a in _open(args.db, create=False).accounts.summaries()])
     return 0
 
 
@@ -302,6 +324,91 @@ def admin_show(args: argparse.Namespace) -> int:
     _open(args.db, create=False)
     login = _open_admin(args.db).admin_login()
     print("off" if login is None else "on, admin login %r" % login)
+    return 0
+
+
+# -- the journal and injection rules ------------------------------------------
+
+def journal(args: argparse.Namespace) -> int:
+    _open(args.db, create=False)
+    entries = _open_admin(args.db).journal
+    if args.clear:
+        print("Removed %d exchange(s) from the journal" % entries.clear())
+        return 0
+    try:
+        query = JournalQuery(login=args.login, operation=args.op, port=args.port,
+                             fault=args.fault, injected=True if args.injected else None,
+                             since=None if args.since is None else parse_since(args.since))
+    except CallFireError as error:
+        raise Failure("--since: %s" % error.message) from None
+    found = entries.exchanges(query, xml=args.xml, limit=args.limit)
+    if args.xml:
+        out = sys.stdout.buffer
+        for e in found:
+            out.write(("# %d %s login=%s %s %s SOAP %s HTTP %s%s%s %.1f ms\n" % (
+                e.id, e.stamp, e.login or "-", e.port, e.operation or "-",
+                e.soap_version or "-", e.http_status or "dropped",
+                " fault=%s" % e.fault if e.fault else "",
+                " injected (%s)" % e.injected if e.injected else "",
+                e.duration_ms)).encode())
+            for body in (e.request, e.response):
+                if body is not None:
+                    out.write(body + (b"" if body.endswith(b"\n") else b"\n"))
+        out.flush()
+        return 0
+    _table([("ID", "TIME", "LOGIN", "PORT", "OPERATION", "SOAP", "STATUS", "FAULT",
+             "INJECTED", "MS")] + [
+        (str(e.id), e.stamp, e.login or "-", e.port, e.operation or "-",
+         e.soap_version or "-", str(e.http_status or "dropped"), e.fault or "-",
+         e.injected or "-", "%.1f" % e.duration_ms) for e in found])
+    return 0
+
+
+def _rules(args: argparse.Namespace):
+    _open(args.db, create=False)
+    return _open_admin(args.db).injections
+
+
+def inject_add(args: argparse.Namespace) -> int:
+    if args.xpath is not None:
+        try:
+            compile_xpath(args.xpath, "--xpath")
+        except CallFireError as error:
+            raise Failure(error.message) from None
+    try:
+        rule = _rules(args).add(Rule(None, login=args.login, operation=args.op,
+                                     xpath=args.xpath, fault=args.fault,
+                                     http_status=args.http_status, drop=args.drop,
+                                     delay=args.delay, times=args.times))
+    except InvalidRequest as error:
+        raise Failure(error.message) from None
+    print("Rule %d: %s" % (rule.id, _describe(rule)))
+    return 0
+
+
+def _describe(rule: Rule) -> str:
+    return "%s on %s of %s%s, %s" % (
+        rule.action, rule.operation or "every operation",
+        "login %r" % rule.login if rule.login else "every login",
+        " where %s" % rule.xpath if rule.xpath else "",
+        "until removed" if rule.times is None else "%d of %d call(s) left"
+        % (rule.remaining, rule.times))
+
+
+def inject_list(args: argparse.Namespace) -> int:
+    for rule in _rules(args).all():
+        print("%d  %s" % (rule.id, _describe(rule)))
+    return 0
+
+
+def inject_remove(args: argparse.Namespace) -> int:
+    _rules(args).remove(args.id)
+    print("Removed rule %d" % args.id)
+    return 0
+
+
+def inject_clear(args: argparse.Namespace) -> int:
+    print("Removed %d rule(s)" % _rules(args).clear())
     return 0
 
 
@@ -377,6 +484,11 @@ def parser() -> Parser:
                         "password %sADMIN_PASSWORD (default: a random one, printed once); "
                         "without it, what `admin set` stored holds (default: off)"
                         % ENV_PREFIX)
+    p.add_argument("--journal", type=on_off, default="on",
+                   help="record every SOAP exchange in the request journal (default on)")
+    p.add_argument("--journal-max", type=journal_bound, default=parse_bound(DEFAULT_MAX),
+                   help="how much the journal keeps, oldest dropped first: a number of "
+                        "exchanges (10000) or of bytes (64MB; default %s)" % DEFAULT_MAX)
     p.set_defaults(run=serve)
 
     sim = commands.add_parser("sim", help="the broadcast simulation's clock")
@@ -423,6 +535,61 @@ def parser() -> Parser:
     _db_option(p)
     p.set_defaults(run=admin_show)
 
+    p = commands.add_parser(
+        "journal", help="the request journal: what clients sent and got",
+        description="The SOAP exchanges the server recorded, oldest first, each filter "
+                    "narrowing them: a table, or with --xml each request and its answer "
+                    "exactly as they went over the wire.")
+    _db_option(p)
+    p.add_argument("--login", help="only this login's")
+    p.add_argument("--op", help="only this operation's (SendText, GetContact...)")
+    p.add_argument("--port", help="only this port's (contact, text...)")
+    p.add_argument("--fault", nargs="?", const=True, choices=FAULT_CODES, metavar="CODE",
+                   help="only faults; with a FaultCode, only faults of it")
+    p.add_argument("--injected", action="store_true", help="only answers an injection "
+                                                           "rule gave")
+    p.add_argument("--since", help="only from this time on: ISO 8601 (UTC unless it says) "
+                                   "or a span ago (90s, 15m, 2h, 1d)")
+    p.add_argument("--limit", type=count, help="only the newest N of them")
+    p.add_argument("--xml", action="store_true", help="print the requests and answers")
+    p.add_argument("--clear", action="store_true", help="empty the journal instead")
+    p.set_defaults(run=journal)
+    p.environment_options = ("db",)  # a filter in the environment would hide exchanges
+
+    inject = commands.add_parser(
+        "inject", help="fault and latency injection rules",
+        description="Rules a running server follows from its next request: the oldest "
+                    "rule matching a call's login, operation and XPath answers it instead "
+                    "of the operation (nothing is written), or delays it.")
+    inject_commands = inject.add_subparsers(dest="inject_command", required=True)
+    p = inject_commands.add_parser("add", help="add a rule")
+    _db_option(p)
+    p.add_argument("--login", help="only this login's calls (default: every login)")
+    p.add_argument("--op", help="only this operation (default: every operation)")
+    p.add_argument("--xpath", help="only requests this XPath matches (prefixes svc, data, "
+                                   "soap12, soap11)")
+    answer = p.add_mutually_exclusive_group()
+    answer.add_argument("--fault", choices=FAULT_CODES, help="answer this FaultCode")
+    answer.add_argument("--http-status", type=int, metavar="STATUS",
+                        help="answer this HTTP status (503, 504...) with no SOAP body")
+    answer.add_argument("--drop", action="store_true", help="close the connection unanswered")
+    p.add_argument("--delay", type=float, default=0.0,
+                   help="seconds to wait first (alone: the operation then runs)")
+    p.add_argument("--times", type=count, help="for the next N matching calls (default: "
+                                               "until removed)")
+    p.set_defaults(run=inject_add)
+    p.environment_options = ("db",)  # CALLFIRE_SOAP_LOGIN names the first account
+    p = inject_commands.add_parser("list", help="list the rules and what is left of them")
+    _db_option(p)
+    p.set_defaults(run=inject_list)
+    p = inject_commands.add_parser("remove", help="remove a rule")
+    p.add_argument("id", type=count)
+    _db_option(p)
+    p.set_defaults(run=inject_remove)
+    p = inject_commands.add_parser("clear", help="remove every rule")
+    _db_option(p)
+    p.set_defaults(run=inject_clear)
+
     for command in _leaves(top):
         _from_environment(command)
     return top
@@ -439,11 +606,14 @@ def _leaves(p: argparse.ArgumentParser):
 
 
 def _from_environment(p: argparse.ArgumentParser) -> None:
-    """Each ``--option`` of ``p`` (but --password) defaults to ``CALLFIRE_SOAP_OPTION``
-    when that is set, and says so in its help."""
+    """Each ``--option`` of ``p`` (but --password, and of a parser that names its
+    ``environment_options`` only those) defaults to ``CALLFIRE_SOAP_OPTION`` when that
+    is set, and says so in its help."""
+    only = getattr(p, "environment_options", None)
     for action in p._actions:
         long = [o for o in action.option_strings if o.startswith("--")]
-        if not long or action.dest in ("help", "password", "yes"):
+        if not long or action.dest in ("help", "password", "yes") or (
+                only is not None and action.dest not in only):
             continue
         name = ENV_PREFIX + action.dest.upper()
         action.help = "%s [env %s]" % (action.help, name)

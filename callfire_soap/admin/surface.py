@@ -40,6 +40,7 @@ from ..basicauth import credentials
 from ..ratelimit import FailedLogins
 from ..store import CallFireError, NotFound, Store
 from ..store.admin import AdminFile
+from ..store.journal import JournalWriter
 
 ADMIN_PATH = "/admin/"
 REALM = "callfire-soap admin"
@@ -76,6 +77,7 @@ class AdminRequest:
     store: Store
     admin: AdminFile
     environ: dict
+    journal_writer: JournalWriter | None = None  # this process's, when the journal is on
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         """The query parameter ``name`` (its last value), or ``default``."""
@@ -154,11 +156,12 @@ class AdminSurface:
     """``/admin/...`` as a WSGI application, given the app's store and rate limit."""
 
     def __init__(self, store: Store, admin: AdminFile, failed_logins: FailedLogins,
-                 not_found: Callable):
+                 not_found: Callable, journal_writer: JournalWriter | None = None):
         self.store = store
         self.admin = admin
         self.failed_logins = failed_logins
         self._not_found = not_found  # the server's own 404, for when the surface is off
+        self.journal_writer = journal_writer
 
     def __call__(self, environ, start_response, note: dict):
         if self.admin.admin_login() is None:
@@ -192,7 +195,7 @@ class AdminSurface:
         request = AdminRequest(method, path, {k: urllib.parse.unquote(v) for k, v in
                                               match.groupdict().items()},
                                urllib.parse.parse_qs(environ.get("QUERY_STRING", "")),
-                               login, self.store, self.admin, environ)
+                               login, self.store, self.admin, environ, self.journal_writer)
         try:
             answer = found.handler(request)
         except AdminError as error:

@@ -9,6 +9,9 @@ SOAP version.
 """
 from __future__ import annotations
 
+from typing import Callable
+
+from lxml import etree
 from spyne.model.fault import Fault
 from spyne.server import ServerBase
 
@@ -25,11 +28,14 @@ class SoapEndpoint(ServerBase):
         self.protocol = app.in_protocol
 
     def handle(self, body: bytes, account_id: int,
-               announced: SoapVersion, note: dict | None = None
+               announced: SoapVersion, note: dict | None = None,
+               intercept: Callable[[str, etree._Element, dict], None] | None = None
                ) -> tuple[str, SoapVersion, bytes]:
         """The HTTP status, SOAP version and document answering ``body``; until its
         envelope is read, the version is the one its headers ``announced``.  ``note``
-        gets the ``operation`` called and the ``fault`` code answered, for the log."""
+        gets the ``operation`` called and the ``fault`` code answered, for the log.
+        ``intercept`` sees the operation and the envelope before the operation runs,
+        and may answer instead by raising (a fault, or what the HTTP layer handles)."""
         note = {} if note is None else note
         version = announced
         try:
@@ -38,6 +44,8 @@ class SoapEndpoint(ServerBase):
             descriptor, request = self.protocol.read_request(
                 root, version, typed=leniency.may_be_typed(body))
             note["operation"] = descriptor.udd["operation"].name
+            if intercept is not None:
+                intercept(note["operation"], root, note)
             result = self.app.run(descriptor, account_id, request)
             return "200 OK", version, self.protocol.response_document(descriptor, result,
                                                                       version)

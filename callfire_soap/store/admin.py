@@ -26,6 +26,8 @@ from .accounts import VerifiedCredentials, check_password, hash_password, valida
     validate_password
 from .clock import wall_time
 from .errors import UnusableDatabase
+from .injections import InjectionRules
+from .journal import Journal
 from .schema import migrate
 
 
@@ -40,7 +42,46 @@ def _a1_admin_login(db: Database) -> None:
         )""")
 
 
-ADMIN_MIGRATIONS = [_a1_admin_login]
+def _a2_journal(db: Database) -> None:
+    # The request journal (store/journal.py): each batch of exchanges one segment,
+    # keyed by the id of its newest.  journal_state holds the id counter (ids only
+    # grow, across workers and clears), the first id still visible, and what is
+    # stored, so that bounding the journal reads no more than the segments it drops.
+    db.execute("""
+        CREATE TABLE journal_segments (
+            last_id INTEGER PRIMARY KEY,
+            first_id INTEGER NOT NULL,
+            first_time REAL NOT NULL,
+            last_time REAL NOT NULL,
+            exchanges INTEGER NOT NULL,
+            bytes INTEGER NOT NULL,
+            data BLOB NOT NULL
+        )""")
+    db.execute("CREATE TABLE journal_state (last_id INTEGER NOT NULL, visible_from INTEGER "
+               "NOT NULL, exchanges INTEGER NOT NULL, bytes INTEGER NOT NULL)")
+    db.execute("INSERT INTO journal_state VALUES (0, 1, 0, 0)")
+
+
+def _a3_injection_rules(db: Database) -> None:
+    # Fault and latency injection (store/injections.py); used counts the calls a
+    # rule answered, up to times (NULL: until removed).
+    db.execute("""
+        CREATE TABLE injection_rules (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            login TEXT,
+            operation TEXT,
+            xpath TEXT,
+            fault TEXT,
+            http_status INTEGER,
+            drop_connection INTEGER NOT NULL DEFAULT 0,
+            delay REAL NOT NULL DEFAULT 0,
+            times INTEGER,
+            used INTEGER NOT NULL DEFAULT 0,
+            created TEXT NOT NULL
+        )""")
+
+
+ADMIN_MIGRATIONS = [_a1_admin_login, _a2_journal, _a3_injection_rules]
 
 
 def admin_path(db_path: str) -> str:
@@ -61,6 +102,8 @@ class AdminFile:
             migrate(self.db(), ADMIN_MIGRATIONS)
         except sqlite3.DatabaseError as error:
             raise UnusableDatabase(str(error)) from None
+        self.journal = Journal(self.db)
+        self.injections = InjectionRules(self.db)
 
     def db(self) -> Database:
         """This thread's connection to the admin file."""
