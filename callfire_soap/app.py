@@ -125,7 +125,8 @@ class CallFireApp:
         self.admin = AdminSurface(store, admin, self.failed_logins,
                                   lambda respond: _plain(respond, "404 Not Found", "not found"),
                                   self.journal)
-        self.console = create_console(store, admin, self.failed_logins, CONSOLE_PATH)
+        self.console = create_console(store, admin, self.failed_logins, CONSOLE_PATH,
+                                      self.journal)
         self.ports = {
             port.path: SoapEndpoint(
                 application.build(port, DECLARATIONS[port.name], store, limits))

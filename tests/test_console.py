@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 import requests
+import zeep
 
 from callfire_soap.store.admin import AdminFile
-from conftest import bind, new_account, served_client, start_server
+from conftest import bind, fault_code, new_account, served_client, start_server
 
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
@@ -172,6 +173,61 @@ def test_watch_a_broadcast_finish(page, console_server, data, screenshots):
     page.get_by_role("link", name="Its calls").click()
     expect(page.locator("table.actions tbody tr")).to_have_count(len(PEOPLE))
     _shot(page, screenshots, "calls")
+
+
+def test_open_a_journal_entry(page, console_server, data, screenshots):
+    page.goto(console_server.url("/console/"))
+    page.get_by_role("link", name="Journal").click()
+    page.get_by_label("Operation").fill("CreateContactList")
+    page.get_by_label("Text in the request").fill("quixote")  # not the case it was sent in
+    page.get_by_role("button", name="Filter").click()
+    rows = page.locator("table.journal tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text(data["account"].login)
+    _shot(page, screenshots, "journal")
+    rows.get_by_role("link").click()
+    expect(page.get_by_role("heading", name=re.compile("CreateContactList"))).to_be_visible()
+    request_xml = page.locator("pre.request").inner_text()
+    assert "Zebedee" in request_xml and len(request_xml.splitlines()) > 5  # indented
+    expect(page.locator("pre.response")).to_contain_text(
+        "<svc:CreatedId>%d</svc:CreatedId>" % data["list_id"])
+    assert data["account"].password not in page.content()
+    _shot(page, screenshots, "journal-entry")
+    page.goto(console_server.url("/console/journal?xpath=((("))
+    expect(page.get_by_role("alert")).to_contain_text("XPath")
+
+
+def test_add_and_remove_an_injection_rule(page, console_server, data, screenshots):
+    account = data["account"]
+    page.goto(console_server.url("/console/"))
+    page.get_by_role("link", name="Injection rules").click()
+    form = page.get_by_role("form", name="add a rule")
+    form.get_by_label("XPath over the request").fill("//svc:Id[")
+    form.get_by_role("button", name="Add rule").click()
+    expect(page.get_by_role("alert")).to_contain_text("xpath")  # refused, naming the field
+    form.get_by_label("XPath over the request").fill("")
+    form.get_by_label("Login", exact=True).fill(account.login)
+    form.get_by_label("Operation", exact=True).fill("GetContact")
+    form.locator("select[name=answer]").select_option("fault")
+    form.locator("select[name=fault]").select_option("UNAVAILABLE")
+    form.get_by_label("Times").fill("1")
+    form.get_by_role("button", name="Add rule").click()
+    rows = page.locator("table.rules tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.locator(".action")).to_have_text("fault UNAVAILABLE")
+    _shot(page, screenshots, "injections")
+    contacts = bind(served_client(console_server, account), console_server, "Contact")
+    (first, *_) = contacts.QueryContacts(MaxResults=1).Contact
+    with pytest.raises(zeep.exceptions.Fault) as faulted:
+        contacts.GetContact(Id=first.id)
+    assert fault_code(faulted) == "UNAVAILABLE"
+    assert contacts.GetContact(Id=first.id).id == first.id  # the rule was for one call
+    page.reload()
+    expect(rows).to_contain_text("GetContact")
+    expect(rows.locator("td").nth(5)).to_have_text("1")  # used once
+    page.get_by_role("button", name=re.compile("Remove rule")).click()
+    expect(rows).to_have_text(re.compile("no rules"))
+    _shot(page, screenshots, "injections-removed")
 
 
 def test_the_console_is_off_without_an_admin_login(server):
