@@ -1,5 +1,6 @@
 """The command line: ``serve``, ``account create|list|passwd|delete``, ``sim advance|now``,
-``admin set|off|show``.
+``admin set|off|show``, ``journal``, ``inject add|list|remove|clear``, ``reset``,
+``snapshot save|restore|list|delete``.
 
 Whatever a user typed that cannot work ends the command with one line on
 standard error and exit status 2, never a traceback.  Every option can also
@@ -29,6 +30,7 @@ from .soap.xpath import compile_xpath
 from .store.admin import AdminFile, admin_path
 from .store.injections import FAULT_CODES, Rule
 from .store.journal import DEFAULT_MAX, Bound, JournalQuery, parse_bound, parse_since
+from .store.snapshots import Snapshots, check_name
 from .store.clock import DEFAULT_SPEED
 
 USAGE = 2     # exit status: the command cannot work as typed
@@ -412,6 +414,42 @@ def inject_clear(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- reset and snapshots ------------------------------------------------------
+
+def reset(args: argparse.Namespace) -> int:
+    _open(args.db, create=False).accounts.reset(args.login)
+    print("Removed the data of account %r (the account is kept)" % args.login)
+    return 0
+
+
+def _snapshots(args: argparse.Namespace) -> Snapshots:
+    return Snapshots(_open(args.db, create=False))
+
+
+def snapshot_save(args: argparse.Namespace) -> int:
+    snapshot = _snapshots(args).save(_valid(check_name, args.name, "snapshot"))
+    print("Saved snapshot %r (%d bytes)" % (snapshot.name, snapshot.bytes))
+    return 0
+
+
+def snapshot_restore(args: argparse.Namespace) -> int:
+    snapshot = _snapshots(args).restore(_valid(check_name, args.name, "snapshot"))
+    print("Restored snapshot %r (saved %s)" % (snapshot.name, snapshot.saved))
+    return 0
+
+
+def snapshot_list(args: argparse.Namespace) -> int:
+    _table([("NAME", "SAVED", "BYTES")] + [(s.name, s.saved, str(s.bytes))
+                                           for s in _snapshots(args).all()])
+    return 0
+
+
+def snapshot_delete(args: argparse.Namespace) -> int:
+    _snapshots(args).delete(_valid(check_name, args.name, "snapshot"))
+    print("Deleted snapshot %r" % args.name)
+    return 0
+
+
 # -- the simulation clock -----------------------------------------------------
 
 def sim_advance(args: argparse.Namespace) -> int:
@@ -589,6 +627,35 @@ def parser() -> Parser:
     p = inject_commands.add_parser("clear", help="remove every rule")
     _db_option(p)
     p.set_defaults(run=inject_clear)
+
+    p = commands.add_parser("reset", help="remove an account's data, keeping the account",
+                            description="Remove everything an account holds (contacts, "
+                                        "lists, broadcasts...) in one transaction; its login "
+                                        "and password stay.  A running server sees it at "
+                                        "once.")
+    p.add_argument("--login", required=True, help="the account")
+    _db_option(p)
+    p.set_defaults(run=reset)
+    p.environment_options = ("db",)  # CALLFIRE_SOAP_LOGIN names the first account
+
+    snapshot = commands.add_parser(
+        "snapshot", help="save and restore the database, while serving",
+        description="Snapshots of the whole database (accounts and their data, the "
+                    "simulation clock; not the journal, injection rules or admin login), "
+                    "kept beside it in <database>.snapshots/.  Both work while a server "
+                    "serves: a restore holds writes for its moment, and each request sees "
+                    "all before or all after.")
+    snapshot_commands = snapshot.add_subparsers(dest="snapshot_command", required=True)
+    for name, run, text in (("save", snapshot_save, "save the database as NAME"),
+                            ("restore", snapshot_restore, "put snapshot NAME back"),
+                            ("delete", snapshot_delete, "delete snapshot NAME")):
+        p = snapshot_commands.add_parser(name, help=text)
+        p.add_argument("name")
+        _db_option(p)
+        p.set_defaults(run=run)
+    p = snapshot_commands.add_parser("list", help="list the snapshots")
+    _db_option(p)
+    p.set_defaults(run=snapshot_list)
 
     for command in _leaves(top):
         _from_environment(command)

@@ -100,6 +100,16 @@ def start_server(db_path: Path, *args: str, host: str = "127.0.0.1",
         proc.wait(10)
 
 
+ADMIN = ("root", "admin-secret")  # the admin login of admin_server
+
+
+def admin_server(db_path: Path) -> Iterator[Server]:
+    """A server with the admin surface open to ADMIN, its clock standing still, and
+    two workers: what one worker is told, the other must know."""
+    return start_server(db_path, "--workers", "2", "--sim-speed", "0", "--admin-login",
+                        ADMIN[0], env={"CALLFIRE_SOAP_ADMIN_PASSWORD": ADMIN[1]})
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Iterator[Server]:
     """The shared server.  Its simulation clock stands still: tests move it with

@@ -16,20 +16,15 @@ from callfire_soap.admin.surface import ROUTES
 from callfire_soap.app import create_app
 from callfire_soap.store import NotFound
 from callfire_soap.store.admin import admin_path
-from conftest import ENVELOPE, SOAP_HEADERS, start_server
+from conftest import ADMIN, ENVELOPE, SOAP_HEADERS, admin_server, start_server
 from test_cli import cli
 
-ADMIN = ("root", "admin-secret")
 GET_CONTACT = ENVELOPE % "<svc:GetContact><svc:Id>1</svc:Id></svc:GetContact>"
 
 
 @pytest.fixture(scope="module")
-def admin_server(tmp_path_factory):
-    """A server with the admin surface on, and two workers: what one worker is told
-    the other must know."""
-    with start_server(tmp_path_factory.mktemp("admin") / "callfire.db", "--workers", "2",
-                      "--sim-speed", "0", "--admin-login", ADMIN[0],
-                      env={"CALLFIRE_SOAP_ADMIN_PASSWORD": ADMIN[1]}) as running:
+def admin_running(tmp_path_factory):
+    with admin_server(tmp_path_factory.mktemp("admin") / "callfire.db") as running:
         yield running
 
 
@@ -41,43 +36,43 @@ def test_the_surface_is_off_unless_an_admin_login_is_set(server):
     assert "WWW-Authenticate" not in off.headers
 
 
-def test_the_admin_login_opens_it_and_answers_json(admin_server):
-    answer = requests.get(admin_server.url("/admin/"), auth=ADMIN)
+def test_the_admin_login_opens_it_and_answers_json(admin_running):
+    answer = requests.get(admin_running.url("/admin/"), auth=ADMIN)
     assert answer.status_code == 200
     assert answer.headers["Content-Type"] == "application/json"
     body = answer.json()
     assert body["admin"] == ADMIN[0]
     assert {"method": "GET", "path": "/admin/"} in body["routes"]
-    missing = requests.get(admin_server.url("/admin/no-such-endpoint"), auth=ADMIN)
+    missing = requests.get(admin_running.url("/admin/no-such-endpoint"), auth=ADMIN)
     assert missing.status_code == 404 and "no-such-endpoint" in missing.json()["error"]
-    refused = requests.delete(admin_server.url("/admin/"), auth=ADMIN)
+    refused = requests.delete(admin_running.url("/admin/"), auth=ADMIN)
     assert refused.status_code == 405 and refused.headers["Allow"] == "GET"
 
 
 @pytest.mark.parametrize("auth", [None, (ADMIN[0], "wrong"), ("first", "first-pw"),
                                   ("first", ADMIN[1])], ids=["none", "wrong-password",
                                                              "api-account", "api-login"])
-def test_nothing_but_the_admin_login_opens_it(admin_server, auth):
-    answer = requests.get(admin_server.url("/admin/"), auth=auth)
+def test_nothing_but_the_admin_login_opens_it(admin_running, auth):
+    answer = requests.get(admin_running.url("/admin/"), auth=auth)
     assert answer.status_code == 401
     assert answer.headers["WWW-Authenticate"].startswith("Basic ")
     assert answer.json() == {"error": "the admin login is required"}
 
 
-def test_an_api_account_of_the_admins_login_and_password_still_cannot_reach_it(admin_server):
+def test_an_api_account_of_the_admins_login_and_password_still_cannot_reach_it(admin_running):
     """Even an account spelled exactly like the admin is only an API account: the
     surface never looks at accounts, and the SOAP ports never at the admin login."""
-    admin_server.store.accounts.create(ADMIN[0], "twin-pw")
-    assert requests.get(admin_server.url("/admin/"), auth=(ADMIN[0], "twin-pw")
+    admin_running.store.accounts.create(ADMIN[0], "twin-pw")
+    assert requests.get(admin_running.url("/admin/"), auth=(ADMIN[0], "twin-pw")
                         ).status_code == 401
-    soap = requests.post(admin_server.endpoint("contact"), data=GET_CONTACT, auth=ADMIN,
+    soap = requests.post(admin_running.endpoint("contact"), data=GET_CONTACT, auth=ADMIN,
                          headers=SOAP_HEADERS)
     assert soap.status_code == 401
 
 
-def test_the_admin_password_is_stored_hashed_beside_the_database(admin_server):
-    path = Path(admin_path(str(admin_server.db_path)))
-    assert path.parent == admin_server.db_path.parent
+def test_the_admin_password_is_stored_hashed_beside_the_database(admin_running):
+    path = Path(admin_path(str(admin_running.db_path)))
+    assert path.parent == admin_running.db_path.parent
     with sqlite3.connect(path) as conn:
         (login, stored), = conn.execute("SELECT login, password_hash FROM admin_login")
     assert login == ADMIN[0]

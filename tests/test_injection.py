@@ -9,18 +9,15 @@ import pytest
 import requests
 import zeep
 
-from conftest import (ENVELOPE, account_rows, bind, fault_code, new_account, post,
-                      served_client, soap_fault, start_server)
+from conftest import (ADMIN, ENVELOPE, account_rows, admin_server, bind, fault_code,
+                      new_account, post, served_client, soap_fault)
 from test_cli import cli
 
-ADMIN = ("root", "inject-admin")
 
 
 @pytest.fixture(scope="module")
 def injecting(tmp_path_factory):
-    with start_server(tmp_path_factory.mktemp("inject") / "callfire.db", "--workers", "2",
-                      "--sim-speed", "0", "--admin-login", ADMIN[0],
-                      env={"CALLFIRE_SOAP_ADMIN_PASSWORD": ADMIN[1]}) as running:
+    with admin_server(tmp_path_factory.mktemp("inject") / "callfire.db") as running:
         yield running
 
 

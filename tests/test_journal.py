@@ -17,19 +17,15 @@ from callfire_soap.app import create_app
 from callfire_soap.store.admin import AdminFile, admin_path
 from callfire_soap.store.journal import Bound, parse_bound, parse_since
 from callfire_soap.store.errors import InvalidRequest
-from conftest import ENVELOPE, SOAP_HEADERS, new_account, post, start_server
+from conftest import (ADMIN, ENVELOPE, SOAP_HEADERS, admin_server, new_account, post,
+                      start_server)
 from test_php import PHP_DIR, php_available
 
-ADMIN = ("root", "journal-admin")
 
 
 @pytest.fixture(scope="module")
 def journaled(tmp_path_factory):
-    """A server with the admin surface on and two workers, so that exchanges come
-    from two processes into one journal."""
-    with start_server(tmp_path_factory.mktemp("journal") / "callfire.db", "--workers", "2",
-                      "--sim-speed", "0", "--admin-login", ADMIN[0],
-                      env={"CALLFIRE_SOAP_ADMIN_PASSWORD": ADMIN[1]}) as running:
+    with admin_server(tmp_path_factory.mktemp("journal") / "callfire.db") as running:
         yield running
 
 

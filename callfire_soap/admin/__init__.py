@@ -6,4 +6,4 @@ from .surface import ADMIN_PATH, AdminError, AdminRequest, AdminSurface, Reply, 
 __all__ = ["ADMIN_PATH", "AdminError", "AdminRequest", "AdminSurface", "Reply", "authorized",
            "route"]
 
-from . import injection, journal  # noqa: E402,F401  (their routes)
+from . import injection, journal, snapshots  # noqa: E402,F401  (their routes)

@@ -155,37 +155,52 @@ class Accounts:
             raise NotFound("account", login)
 
     def delete(self, login: str) -> None:
-        """The account and everything it holds, in one transaction.
+        """The account and everything it holds, in one transaction."""
+        with self._store.transaction(write=True) as db:
+            account_id = self._remove_data(db, login)
+            db.execute("DELETE FROM accounts WHERE id = ?", [account_id])
+
+    def reset(self, login: str) -> None:
+        """Everything the account holds, in one transaction; the account stays, with
+        its login and password, as if just created."""
+        with self._store.transaction(write=True) as db:
+            account_id = self._remove_data(db, login)
+            # What processes remember of its queries belongs to the data just removed.
+            db.execute("UPDATE accounts SET data_version = data_version + 1 WHERE id = ?",
+                       [account_id])
+
+    @staticmethod
+    def _remove_data(db, login: str) -> int:
+        """Remove what the account of ``login`` holds; its id.
 
         Every table with an ``account_id`` column loses the account's rows, and a
         table without one loses the rows that reference such a table's doomed
         rows, so a table added later is covered.  Foreign keys are checked at the
-        commit: a table the rule does not reach fails the delete, it does not
+        commit: a table the rule does not reach fails the call, it does not
         leave rows behind.  The search index (keyed by contact id) goes the way
         contacts always leave it."""
-        with self._store.transaction(write=True) as db:
-            row = db.execute("SELECT id FROM accounts WHERE login = ?", [login]).fetchone()
-            if row is None:
-                raise NotFound("account", login)
-            account_id = row[0]
-            db.execute("PRAGMA defer_foreign_keys = ON")
-            contacts = Contacts(db, account_id, PageMarks())
-            contacts.remove([contact_id for (contact_id,) in db.execute(
-                "SELECT id FROM contacts WHERE account_id = ?", [account_id])])
-            owned = [table.name for table in db.tables
-                     if table.name != "accounts" and "account_id" in table.columns_dict]
-            for table in db.tables:
-                if table.name in owned or table.name == "accounts":
-                    continue
-                for fk in table.foreign_keys:
-                    if fk.other_table in owned:
-                        db.execute("DELETE FROM [%s] WHERE [%s] IN (SELECT [%s] FROM [%s] "
-                                   "WHERE account_id = ?)" % (table.name, fk.column,
-                                                              fk.other_column, fk.other_table),
-                                   [account_id])
-            for table in owned:
-                db.execute("DELETE FROM [%s] WHERE account_id = ?" % table, [account_id])
-            db.execute("DELETE FROM accounts WHERE id = ?", [account_id])
+        row = db.execute("SELECT id FROM accounts WHERE login = ?", [login]).fetchone()
+        if row is None:
+            raise NotFound("account", login)
+        account_id = row[0]
+        db.execute("PRAGMA defer_foreign_keys = ON")
+        contacts = Contacts(db, account_id, PageMarks())
+        contacts.remove([contact_id for (contact_id,) in db.execute(
+            "SELECT id FROM contacts WHERE account_id = ?", [account_id])])
+        owned = [table.name for table in db.tables
+                 if table.name != "accounts" and "account_id" in table.columns_dict]
+        for table in db.tables:
+            if table.name in owned or table.name == "accounts":
+                continue
+            for fk in table.foreign_keys:
+                if fk.other_table in owned:
+                    db.execute("DELETE FROM [%s] WHERE [%s] IN (SELECT [%s] FROM [%s] "
+                               "WHERE account_id = ?)" % (table.name, fk.column,
+                                                          fk.other_column, fk.other_table),
+                               [account_id])
+        for table in owned:
+            db.execute("DELETE FROM [%s] WHERE account_id = ?" % table, [account_id])
+        return account_id
 
     def verify(self, login: str, password: str) -> int | None:
         """The account id for this login and password, or None."""
