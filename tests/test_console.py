@@ -230,6 +230,33 @@ def test_add_and_remove_an_injection_rule(page, console_server, data, screenshot
     _shot(page, screenshots, "injections-removed")
 
 
+def test_reset_an_account_and_restore_a_snapshot(page, console_server, data, screenshots):
+    account = data["account"]
+    contacts_page = console_server.url("/console/accounts/%d/contacts" % account.id)
+    page.goto(console_server.url("/console/"))
+    page.get_by_role("link", name="Reset and snapshots").click()
+    page.get_by_role("form", name="save a snapshot").get_by_label("Name").fill("known-state")
+    page.get_by_role("button", name="Save snapshot").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved snapshot known-state")
+    expect(page.locator("table.snapshots tbody tr")).to_contain_text("known-state")
+    reset = page.get_by_role("form", name="reset an account")
+    reset.get_by_label("Login").fill(account.login)
+    reset.get_by_role("checkbox").check()
+    reset.get_by_role("button", name="Reset account").click()
+    expect(page.get_by_role("status")).to_contain_text("Account %s reset" % account.login)
+    _shot(page, screenshots, "snapshots")
+    page.goto(contacts_page)
+    expect(page.locator("table.contacts")).to_contain_text("no contacts")
+    page.goto(console_server.url("/console/snapshots"))
+    page.get_by_role("button", name="Restore known-state").click()
+    expect(page.get_by_role("status")).to_contain_text("Restored snapshot known-state")
+    page.goto(contacts_page)
+    expect(page.locator("table.contacts tbody tr")).to_have_count(len(PEOPLE))
+    page.goto(console_server.url("/console/snapshots"))
+    page.get_by_role("button", name="Delete known-state").click()
+    expect(page.locator("table.snapshots")).to_contain_text("no snapshots")
+
+
 def test_the_console_is_off_without_an_admin_login(server):
     assert requests.get(server.url("/console/")).status_code == 404
 

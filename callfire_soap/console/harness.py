@@ -1,11 +1,12 @@
 """The console's pages of the test harness around the API: the request journal
-and the injection rules, both kept in the admin file (store/admin.py)."""
+and the injection rules (kept in the admin file, store/admin.py), reset and
+snapshots of the database."""
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Callable
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from lxml import etree
 
 from ..admin.journal import selection
@@ -15,10 +16,11 @@ from ..services import DECLARATIONS
 from ..soap import parser
 from ..soap.faults import ServiceFault
 from ..soap.xpath import compile_xpath
-from ..store import CallFireError, NotFound
+from ..store import CallFireError, InvalidRequest, NotFound
 from ..store.injections import FAULT_CODES, Rule
 from ..store.journal import Journal
-from .views import JOURNAL_KEY, PAGE_SIZE, admin_file, pages
+from ..store.snapshots import Snapshots
+from .views import JOURNAL_KEY, PAGE_SIZE, admin_file, pages, store
 
 JOURNAL_FILTERS = ("login", "operation", "fault", "xpath")
 OPERATIONS = sorted({name for operations in DECLARATIONS.values() for name in operations})
@@ -132,3 +134,61 @@ def remove_injection(rule_id: int):
     except NotFound:
         abort(404, "no injection rule %d" % rule_id)
     return redirect(url_for("console.injections"))
+
+
+def _done(message: str):
+    flash(message)
+    return redirect(url_for("console.snapshots"))
+
+
+@pages.route("/snapshots")
+def snapshots():
+    """The snapshots, with forms that save, restore and delete them, and one that
+    resets an account."""
+    return render_template("snapshots.html", snapshots=Snapshots(store()).all())
+
+
+def _refused(error: CallFireError):
+    return render_template("snapshots.html", snapshots=Snapshots(store()).all(),
+                           error=error.message), 404 if isinstance(error, NotFound) else 400
+
+
+@pages.route("/snapshots", methods=["POST"])
+def save_snapshot():
+    try:
+        saved = Snapshots(store()).save(request.form.get("name", "").strip())
+    except CallFireError as error:
+        return _refused(error)
+    return _done("Saved snapshot %s (%d bytes)." % (saved.name, saved.bytes))
+
+
+@pages.route("/snapshots/<name>/restore", methods=["POST"])
+def restore_snapshot(name: str):
+    try:
+        restored = Snapshots(store()).restore(name)
+    except CallFireError as error:
+        return _refused(error)
+    return _done("Restored snapshot %s, saved %s." % (restored.name, restored.saved))
+
+
+@pages.route("/snapshots/<name>/delete", methods=["POST"])
+def delete_snapshot(name: str):
+    try:
+        Snapshots(store()).delete(name)
+    except CallFireError as error:
+        return _refused(error)
+    return _done("Deleted snapshot %s." % name)
+
+
+@pages.route("/reset", methods=["POST"])
+def reset():
+    """An account's data removed, the account kept (``accounts.reset``)."""
+    login = request.form.get("login", "").strip()
+    if request.form.get("confirm") != "yes":
+        return _refused(InvalidRequest("tick the box to confirm that %r loses all its data"
+                                       % login))
+    try:
+        store().accounts.reset(login)
+    except CallFireError as error:
+        return _refused(error)
+    return _done("Account %s reset: its data is gone, the account kept." % login)

@@ -53,7 +53,7 @@ def requested_page() -> Pager:
     return Pager(int(number), 0)
 
 
-def _store() -> Store:
+def store() -> Store:
     return current_app.extensions[STORE_KEY]
 
 
@@ -66,8 +66,8 @@ def _reading(account_id: int) -> Iterator[Session]:
     """One read of an account, its broadcasts brought up to now first; 404 for an
     account or anything of it that does not exist."""
     try:
-        g.login = _store().accounts.login(account_id)
-        with _store().session(account_id, write=False, simulated=True) as reading:
+        g.login = store().accounts.login(account_id)
+        with store().session(account_id, write=False, simulated=True) as reading:
             yield reading
     except NotFound as error:
         abort(404, str(error))
@@ -124,7 +124,7 @@ def logout():
 @pages.route("/")
 def accounts():
     pager = requested_page()
-    page = _store().accounts.page(pager.first, PAGE_SIZE)
+    page = store().accounts.page(pager.first, PAGE_SIZE)
     pager.total = page.total
     return render_template("accounts.html", accounts=page.items, pager=pager)
 
