@@ -28,6 +28,7 @@ from . import load
 
 ROOT = Path(__file__).resolve().parent.parent
 LOGIN, PASSWORD = "bench", "bench-password"
+ADMIN_LOGIN, ADMIN_PASSWORD = "bench-admin", "bench-admin-password"  # the console's
 AUTH = "Basic " + base64.b64encode(("%s:%s" % (LOGIN, PASSWORD)).encode()).decode()
 ENVELOPE = ('<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" '
             'xmlns:svc="http://api.callfire.com/service/xsd" '
@@ -128,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--duration", type=int, default=10, help="seconds per load run")
-    parser.add_argument("--only", default="get,update,import,query,paging,broadcast,text",
+    parser.add_argument("--only", default="get,update,import,query,paging,broadcast,text,console",
                         help="comma-separated scenarios (default: all)")
     parser.add_argument("--large", type=int, default=1_000_000,
                         help="contacts for the large-table scenarios (default 1,000,000)")
@@ -144,14 +145,16 @@ def main(argv: list[str] | None = None) -> int:
         floor_port, port = _free_port(), _free_port()
         floor_url = "http://127.0.0.1:%d/" % floor_port
         base = "http://127.0.0.1:%d" % port
-        env = dict(os.environ, CALLFIRE_SOAP_LOGIN=LOGIN, CALLFIRE_SOAP_PASSWORD=PASSWORD)
+        env = dict(os.environ, CALLFIRE_SOAP_LOGIN=LOGIN, CALLFIRE_SOAP_PASSWORD=PASSWORD,
+                   CALLFIRE_SOAP_ADMIN_PASSWORD=ADMIN_PASSWORD)
         db = str(Path(tmp) / "bench.db")
         with process([sys.executable, "-m", "granian", "--interface", "wsgi", "--workers",
                       str(args.workers), "--port", str(floor_port), "--no-ws",
                       "--log-level", "error", "floor:app"], floor_url,
                      cwd=ROOT / "bench"), \
                 process([sys.executable, "-m", "callfire_soap", "serve", "--db", db,
-                         "--port", str(port), "--workers", str(args.workers)],
+                         "--port", str(port), "--workers", str(args.workers),
+                         "--admin-login", ADMIN_LOGIN],
                         base + "/api/1.1/wsdl/", env=env) as server:
             context = runs.Context(base=base, floor_url=floor_url, db=db,
                                    duration=args.duration, server_pid=server.pid,

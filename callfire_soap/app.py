@@ -5,8 +5,9 @@ sends its login with every WSDL fetch, right or wrong); ``/api/1.1/soap12/<svc>`
 takes authenticated SOAP 1.2 and SOAP 1.1 POSTs for one port each;
 ``/api/1.1/recordings/<id>.mp3`` (or ``.wav``) is a recording's Link, for its
 account; ``/health`` tells orchestrators whether the server can serve; ``/admin/``
-is the admin surface (``admin/``), behind its own login.  A client that keeps
-failing to log in is refused for a while (429), before any password is checked; a body
+is the admin surface (``admin/``), behind its own login, and ``/console/`` the web
+console (``console/``) behind the same login.  A client that keeps failing to log
+in is refused for a while (429), before any password is checked; a body
 too large (413) or of the wrong Content-Type (415) is refused with a SOAP
 fault, in the version its headers announce, before it is parsed.  An MTOM
 request (``multipart/related``, soap/mtom.py) is unpacked into its envelope
@@ -24,6 +25,7 @@ from . import __version__
 from .accesslog import AccessLog
 from .admin import ADMIN_PATH, AdminSurface
 from .basicauth import credentials as basic_credentials
+from .console import create_console
 from .injection import ConnectionDropped, Injected, Injector
 from .limits import ENV_PREFIX, Limits
 from .ratelimit import FailedLogins
@@ -44,6 +46,7 @@ DEFAULT_DB = "./callfire.db"
 REALM = "CallFire API"
 NOTE_KEY = "callfire_soap.log"  # WSGI environ: what the request log line says of a call
 HEALTH_PATH = "/health"
+CONSOLE_PATH = "/console"
 DEFAULT_JOURNAL = parse_bound(DEFAULT_MAX)
 # SOAP 1.2's media type, and SOAP 1.1's, which older clients send with 1.2 envelopes
 # too; the envelope, not the media type, says which version a request is.
@@ -130,6 +133,8 @@ class CallFireApp:
         self.admin = AdminSurface(store, admin, self.failed_logins,
                                   lambda respond: _plain(respond, "404 Not Found", "not found"),
                                   self.journal)
+        self.console = create_console(store, admin, self.failed_logins, CONSOLE_PATH,
+                                      self.journal)
         self.ports = {
             port.path: SoapEndpoint(
                 application.build(port, DECLARATIONS[port.name], store, limits))
@@ -173,6 +178,8 @@ class CallFireApp:
             return self.admin(environ, start_response, environ[NOTE_KEY])
         if path.startswith(links.RECORDINGS_PATH) and method in ("GET", "HEAD"):
             return self._recording(environ, start_response, path)
+        if path == CONSOLE_PATH or path.startswith(CONSOLE_PATH + "/"):
+            return self._console(environ, start_response, path)
         if not path.startswith(SOAP_PATH):
             return _plain(start_response, "404 Not Found", "not found")
         port_name = path[len(SOAP_PATH):].strip("/")
@@ -250,6 +257,19 @@ class CallFireApp:
         start_response("200 OK", [("Content-Type", media_type),
                                   ("Content-Length", str(len(body)))])
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
+
+    def _console(self, environ, start_response, path: str):
+        """The web console, mounted at ``/console``: there while the admin surface is
+        (an admin login is set), a 404 like any unknown path otherwise."""
+        if self.admin.admin.admin_login() is None:
+            return _plain(start_response, "404 Not Found", "not found")
+        if path == CONSOLE_PATH:
+            start_response("301 Moved Permanently", [("Location", CONSOLE_PATH + "/"),
+                                                     ("Content-Length", "0")])
+            return []
+        return self.console(dict(environ, SCRIPT_NAME=environ.get("SCRIPT_NAME", "")
+                                 + CONSOLE_PATH, PATH_INFO=path[len(CONSOLE_PATH):]),
+                            start_response)
 
     def _read_body(self, environ) -> bytes:
         """The whole body; a fault when it is over the limit (not read past it)."""

@@ -560,7 +560,7 @@ def _report(store: Store, kind: str, args: argparse.Namespace,
             arrival: inbound.Arrival) -> int:
     """One line: where the text or call went and what followed from it."""
     line = "Inbound %s %d from %s to %s reached account %r (id %d)" % (
-        kind, arrival.action_id, args.from_number, args.to, store.accounts.login_of(
+        kind, arrival.action_id, args.from_number, args.to, store.accounts.login(
             arrival.account_id), arrival.account_id)
     if arrival.opted_out:
         line += "; %s is on its Do Not Contact list for texts now" % args.from_number

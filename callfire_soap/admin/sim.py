@@ -26,7 +26,7 @@ def _fields(request: AdminRequest, required: tuple[str, ...]) -> dict[str, str |
 
 def _arrived(store: Store, kind: str, arrival: inbound.Arrival) -> Reply:
     return Reply(201, {"kind": kind, "id": arrival.action_id,
-                       "account": store.accounts.login_of(arrival.account_id),
+                       "account": store.accounts.login(arrival.account_id),
                        "account_id": arrival.account_id, "opted_out": arrival.opted_out,
                        "auto_reply_id": arrival.auto_reply_id, "reply_id": arrival.reply_id})
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from .contacts import Contacts
 from .errors import InvalidRequest, NotFound
-from .pages import PageMarks
+from .pages import Page, PageMarks, page_bounds
 
 if TYPE_CHECKING:
     from . import Store
@@ -121,9 +121,29 @@ class Accounts:
             "(SELECT count(*) FROM broadcasts WHERE account_id = accounts.id) "
             "FROM accounts ORDER BY id")]
 
-    def login_of(self, account_id: int) -> str:
-        return self._store.db().execute("SELECT login FROM accounts WHERE id = ?",
-                                        [account_id]).fetchone()[0]
+    def page(self, first: int | None = None, limit: int | None = None) -> Page[AccountSummary]:
+        """A page of ``summaries``, with the number of accounts.  Each count of
+        contacts is the total QueryContacts remembers (store/pages.py): counted
+        once per change of the account, not at every look."""
+        first, limit = page_bounds(first, limit)
+        with self._store.transaction(write=False) as db:
+            rows = db.execute(
+                "SELECT id, login, created, (SELECT count(*) FROM broadcasts WHERE "
+                "account_id = accounts.id) FROM accounts ORDER BY id LIMIT ? OFFSET ?",
+                [limit, first]).fetchall()
+            return Page(self.count(), [
+                AccountSummary(account_id, login, created,
+                               Contacts(db, account_id, self._store.marks).query(limit=0).total,
+                               broadcasts)
+                for account_id, login, created, broadcasts in rows])
+
+    def login(self, account_id: int) -> str:
+        """The account's login; NotFound for an unknown id."""
+        row = self._store.db().execute("SELECT login FROM accounts WHERE id = ?",
+                                       [account_id]).fetchone()
+        if row is None:
+            raise NotFound("account", account_id)
+        return row[0]
 
     def set_password(self, login: str, password: str) -> None:
         """A new password; requests with the old one fail from now on."""

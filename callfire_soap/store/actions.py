@@ -83,6 +83,14 @@ class BroadcastStats:
     finished: int
 
 
+@dataclass
+class Timeline:
+    """A broadcast's attempts over simulated time: at each instant, how many had
+    ended with each result so far."""
+    instants: list[int]
+    results: dict[str, list[int]]   # result -> running count at each instant
+
+
 class Actions(Records[Action]):
     table, kind = "actions", "Action"
     select = ("id, " + TYPE_SQL + " AS type, "
@@ -234,3 +242,23 @@ class Actions(Records[Action]):
              for result in sorted(set(per_result) | set(finals))],
             states.get("unattempted", 0), states.get("retry_wait", 0),
             states.get("finished", 0))
+
+    def timeline(self, broadcast_id: int, points: int = 30) -> Timeline:
+        """The broadcast's attempts by result, counted at ``points`` evenly spaced
+        instants from its first attempt's end to its last's (one index range)."""
+        first, last = self.db.execute(
+            "SELECT min(finish_time), max(finish_time) FROM action_records "
+            "WHERE broadcast_id = ?", [broadcast_id]).fetchone()
+        if first is None:
+            return Timeline([], {})
+        step = max(1, -(-(last - first) // (points - 1)))
+        instants = [first + step * i for i in range((last - first) // step + 2)]
+        results: dict[str, list[int]] = {}
+        for bucket, result, count in self.db.execute(
+                "SELECT (finish_time - ? + ? - 1) / ?, result, count(*) FROM action_records "
+                "WHERE broadcast_id = ? GROUP BY 1, 2", [first, step, step, broadcast_id]):
+            results.setdefault(result, [0] * len(instants))[bucket] += count
+        for counts in results.values():
+            for i in range(1, len(counts)):
+                counts[i] += counts[i - 1]
+        return Timeline(instants, dict(sorted(results.items())))

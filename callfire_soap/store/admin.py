@@ -13,6 +13,7 @@ are; none set means the admin surface is off.
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
 import sqlite3
 import threading
@@ -145,3 +146,12 @@ class AdminFile:
             return False
         self._verified.remember(key, tuple(row))
         return True
+
+    def session_key(self) -> bytes | None:
+        """The key the web console signs its session cookies with, derived from the
+        admin login's stored hash: the same in every worker, new with every new
+        password (which so ends every console login); None while the surface is off."""
+        row = self.db().execute("SELECT login, password_hash FROM admin_login").fetchone()
+        if row is None:
+            return None
+        return hashlib.sha256(b"console session\0" + "\0".join(row).encode()).digest()
