@@ -279,16 +279,6 @@ CONTENT_TYPES = {SOAP12: "application/soap+xml; charset=utf-8",
                  SOAP11: "text/xml; charset=utf-8"}
 
 
-def not_built_yet() -> tuple[str, str, str]:
-    """An operation declared but not built yet that takes an Id: its port's path, its
-    name and a request body (for what NOT_IMPLEMENTED looks like)."""
-    port, operation = next((port, op) for port in PORTS for op in port.operations
-                           if not implemented(port.name, op.name)
-                           and set(fields(SCHEMA.element(op.input_element))) == {"Id"})
-    name = etree.QName(operation.input_element).localname
-    return port.path, operation.name, "<svc:%s><svc:Id>1</svc:Id></svc:%s>" % (name, name)
-
-
 def post(server: Server, account: Account | None, body: bytes | str, svc="contact",
          **kwargs) -> requests.Response:
     """A raw SOAP request, as no client library would send it."""

@@ -1,12 +1,19 @@
 """HTTP Basic auth, account isolation, SOAP 1.1 beside SOAP 1.2, and the fault for
 every bad request."""
+import base64
+import io
+import logging
+
 import pytest
 import requests
 from lxml import etree
 from zeep.exceptions import Fault, TransportError
 
+from callfire_soap.app import create_app
+from callfire_soap.services import DECLARATIONS
+from callfire_soap.soap.operations import read
 from conftest import ENVELOPE, ENVELOPE11, NS_SVC, SOAP11, SOAP11_HEADERS, SOAP12, \
-    SOAP_HEADERS, bind, fault_code, not_built_yet, post, served_client, sender, soap_fault
+    SOAP_HEADERS, bind, fault_code, post, served_client, sender, soap_fault
 
 
 # -- auth ------------------------------------------------------------------
@@ -186,16 +193,35 @@ def test_an_envelope_of_neither_version_gets_version_mismatch(server, account, n
 
 
 @pytest.mark.parametrize("version", [SOAP12, SOAP11])
-def test_operations_not_built_yet_answer_not_implemented(server, account, version):
+def test_an_operation_declared_without_a_handler_answers_not_implemented(
+        tmp_path, monkeypatch, caplog, version):
+    """Every served operation is built; one that enters the interface declared but not
+    built yet (``services/``: a declaration without a handler) answers NOT_IMPLEMENTED,
+    logged as a fault like any other, not as an error."""
+    monkeypatch.setitem(DECLARATIONS, "ContactServicePort",
+                        dict(DECLARATIONS["ContactServicePort"], GetContact=read()))
+    app = create_app(str(tmp_path / "app.db"))
+    app.store.accounts.create("login", "password")
     envelope, headers = (ENVELOPE, SOAP_HEADERS) if version == SOAP12 \
         else (ENVELOPE11, SOAP11_HEADERS)
-    path, _, body = not_built_yet()
-    response = post(server, account, envelope % body, svc=path, headers=headers)
-    assert response.status_code == 500
-    fault = soap_fault(response)
+    body = (envelope % "<svc:GetContact><svc:Id>1</svc:Id></svc:GetContact>").encode()
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/api/1.1/soap12/contact",
+               "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body),
+               "HTTP_AUTHORIZATION": "Basic " + base64.b64encode(b"login:password").decode(),
+               "REMOTE_ADDR": "127.0.0.1", "SERVER_NAME": "localhost", "SERVER_PORT": "80",
+               "wsgi.url_scheme": "http"}
+    environ.update(("HTTP_" + name.upper().replace("-", "_") if name != "Content-Type"
+                    else "CONTENT_TYPE", value) for name, value in headers.items())
+    seen = {}
+    with caplog.at_level(logging.INFO):
+        answer = b"".join(app(environ, lambda status, headers, exc_info=None:
+                              seen.update(status=status)))
+    assert seen["status"].startswith("500")
+    fault = etree.fromstring(answer)
     receiver = "Receiver" if version == SOAP12 else "Server"
-    assert (fault["code"], fault["fault_code"]) == ("{%s}%s" % (version, receiver),
-                                                    "NOT_IMPLEMENTED")
+    assert fault.findtext(".//{*}FaultCode") == "NOT_IMPLEMENTED"
+    assert receiver in etree.tostring(fault).decode()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 def test_rejected_request_changes_nothing(server, account):

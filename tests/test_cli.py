@@ -20,11 +20,15 @@ import requests
 from callfire_soap import __version__
 from callfire_soap.store import Store
 from callfire_soap.store.schema import MIGRATIONS
-from conftest import (ENVELOPE, SOAP_HEADERS, account_rows, bind, not_built_yet,
-                      served_client, start_server, wav)
+from conftest import (ENVELOPE, SOAP_HEADERS, account_rows, bind, served_client,
+                      start_server, wav)
 
 STAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
 GET_CONTACT = ENVELOPE % "<svc:GetContact><svc:Id>999999</svc:Id></svc:GetContact>"
+# a Type that contradicts the config: BAD_REQUEST from the operation itself
+SEND_VOICE_TEXT = ("<svc:SendText><svc:Type>VOICE</svc:Type><svc:ToNumber>13105551212"
+                   "</svc:ToNumber><data:TextBroadcastConfig><data:Message>hi</data:Message>"
+                   "</data:TextBroadcastConfig></svc:SendText>")
 
 
 def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
@@ -176,12 +180,11 @@ def test_an_ipv6_literal_is_printed_in_brackets(tmp_path):
     assert re.search(r"WSDL: http://\[::1\]:\d+/api/", text), text
 
 
-def test_not_found_and_not_implemented_are_faults_in_the_log_not_errors(server, account):
+def test_not_found_and_bad_request_are_faults_in_the_log_not_errors(server, account):
     requests.post(server.endpoint("contact"), data=GET_CONTACT, headers=SOAP_HEADERS,
                   auth=(account.login, account.password))
-    path, operation, body = not_built_yet()
-    requests.post(server.endpoint(path), data=ENVELOPE % body, headers=SOAP_HEADERS,
-                  auth=(account.login, account.password))
+    requests.post(server.endpoint("text"), data=ENVELOPE % SEND_VOICE_TEXT,
+                  headers=SOAP_HEADERS, auth=(account.login, account.password))
     deadline = time.monotonic() + 10
     pattern = re.compile(r"^%s (\w+) POST /api/1.1/soap12/(\w+) \d+ operation=(\w+) "
                          r"login=%s fault=(\w+) " % (STAMP, account.login), re.M)
@@ -189,7 +192,7 @@ def test_not_found_and_not_implemented_are_faults_in_the_log_not_errors(server, 
         assert time.monotonic() < deadline, found
         time.sleep(0.05)
     assert found == [("INFO", "contact", "GetContact", "NOT_FOUND"),
-                     ("INFO", path, operation, "NOT_IMPLEMENTED")]
+                     ("INFO", "text", "SendText", "BAD_REQUEST")]
 
 
 def test_json_log_format_and_configuration_by_environment(tmp_path):
