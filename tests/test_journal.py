@@ -166,6 +166,7 @@ def _soap(app, body: bytes, auth=("first", "pw")) -> int:
     environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/api/1.1/soap12/contact",
                "CONTENT_TYPE": SOAP_HEADERS["Content-Type"], "CONTENT_LENGTH": str(len(body)),
                "wsgi.input": io.BytesIO(body), "REMOTE_ADDR": "127.0.0.1",
+               "SERVER_NAME": "localhost", "SERVER_PORT": "80", "wsgi.url_scheme": "http",
                "HTTP_AUTHORIZATION": "Basic " + base64.b64encode(
                    ("%s:%s" % auth).encode()).decode()}
     seen = {}
