@@ -11,7 +11,7 @@ in is refused for a while (429), before any password is checked; a body
 too large (413) or of the wrong Content-Type (415) is refused with a SOAP
 fault, in the version its headers announce, before it is parsed.  An MTOM
 request (``multipart/related``, soap/mtom.py) is unpacked into its envelope
-and the parts its ``xop:Include``\ s name.
+and the parts its ``xop:Include`` elements name.
 """
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ import requests
 import soundfile
 
 from callfire_soap import audio
-from conftest import bind
+from conftest import CONTENT_TYPES, SOAP11, SOAP12, bind
 from test_broadcast_service import advance, bad_request, ivr, not_found
 
 RATE = 16000
@@ -226,35 +226,45 @@ def test_an_answered_ivr_call_that_records_has_recordings(server, account, other
 # -- MTOM -----------------------------------------------------------------------
 
 MTOM_ENVELOPE = (
-    '<S:Envelope xmlns:S="http://www.w3.org/2003/05/soap-envelope"><S:Body>'
+    '<S:Envelope xmlns:S="%s"><S:Body>'
     '<ns2:CreateSound xmlns:ns2="http://api.callfire.com/service/xsd">'
     '<ns2:Name>Attached</ns2:Name><ns2:Data><xop:Include '
     'xmlns:xop="http://www.w3.org/2004/08/xop/include" href="cid:%s"/></ns2:Data>'
     '</ns2:CreateSound></S:Body></S:Envelope>')
 
 
-def mtom_post(server, account, data: bytes, href: str = "sound-1%40example.jaxws"):
+ACTION = "http://api.callfire.com/service/wsdl/CallServicePortType/CreateSound"
+
+
+def mtom_post(server, account, data: bytes, href: str = "sound-1%40example.jaxws",
+              version: str = SOAP12):
     """CreateSound as JAX-WS with MTOMFeature sends it: the envelope in an XOP
-    root part, the audio in a binary part of its own."""
+    root part, the audio in a binary part of its own (SOAP 1.1: text/xml)."""
     boundary = "uuid:5b1c9e0a"
+    soap_type = (b'application/soap+xml;action=\\"%s\\"' % ACTION.encode()
+                 if version == SOAP12 else b"text/xml")
     body = b"".join([
         b"--%s\r\nContent-Id: <rootpart@example.jaxws>\r\n" % boundary.encode(),
-        b'Content-Type: application/xop+xml; charset="utf-8"; type="application/soap+xml;'
-        b'action=\\"http://api.callfire.com/service/wsdl/CallServicePortType/CreateSound\\""\r\n',
-        b"Content-Transfer-Encoding: binary\r\n\r\n", (MTOM_ENVELOPE % href).encode(),
+        b'Content-Type: application/xop+xml; charset="utf-8"; type="%s"\r\n' % soap_type,
+        b"Content-Transfer-Encoding: binary\r\n\r\n", (MTOM_ENVELOPE % (version, href)).encode(),
         b"\r\n--%s\r\nContent-Id: <sound-1@example.jaxws>\r\n" % boundary.encode(),
         b"Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n",
         data, b"\r\n--%s--\r\n" % boundary.encode()])
-    return requests.post(server.endpoint("call"), data=body, auth=(
-        account.login, account.password), headers={"Content-Type": (
-            'multipart/related; start="<rootpart@example.jaxws>"; type="application/xop+xml";'
-            ' boundary="%s"; start-info="application/soap+xml"' % boundary)})
+    headers = {"Content-Type": (
+        'multipart/related; start="<rootpart@example.jaxws>"; type="application/xop+xml";'
+        ' boundary="%s"; start-info="%s"' % (boundary, CONTENT_TYPES[version].split(";")[0]))}
+    if version == SOAP11:
+        headers["SOAPAction"] = '"%s"' % ACTION
+    return requests.post(server.endpoint("call"), data=body, headers=headers,
+                         auth=(account.login, account.password))
 
 
-def test_an_mtom_upload_is_read_from_its_attachment(server, account, calls):
+@pytest.mark.parametrize("version", [SOAP12, SOAP11], ids=["soap12", "soap11"])
+def test_an_mtom_upload_is_read_from_its_attachment(server, account, calls, version):
     wav = encoded(2.0, "WAV", hz=900)
-    response = mtom_post(server, account, wav)
+    response = mtom_post(server, account, wav, version=version)
     assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"] == CONTENT_TYPES[version]
     (meta,) = calls.QuerySoundMeta().SoundMeta
     assert (meta.Name, meta.LengthInSeconds) == ("Attached", 2)
     assert calls.GetSoundData(Id=meta.id, Format="WAV") == wav
