@@ -61,7 +61,7 @@ def test_passwords_are_salted_slow_hashes_and_verification_is_remembered(tmp_pat
     assert store.accounts.verify("a", "same") == a
     assert store.accounts.verify("a", "wrong") is None
     assert store.accounts.verify("nobody", "same") is None
-    remembered = list(store.accounts._verified)
+    remembered = list(store.accounts._verified._verified)  # the keys it remembers
     assert len(remembered) == 1 and b"same" not in remembered[0]
 
 

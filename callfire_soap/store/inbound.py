@@ -19,7 +19,7 @@ from .errors import CallFireError, NotFound
 from .numbers import KEYWORD_SHORT_CODE, keyword_owner, number_owner
 
 
-def route(db: Database, is_call: bool, to_number: str, from_number: str, message: str,
+def route(db: Database, is_call: bool, to_number: str, from_number: str, message: str | None,
           now: int, login: str | None = None) -> int:
     """The id of the account a text (``message``; a call: None) from ``from_number``
     to ``to_number`` reaches at ``now``; both numbers are normalised already."""
