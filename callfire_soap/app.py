@@ -85,7 +85,7 @@ def _fault(environ, start_response, fault: faults.ServiceFault,
 
 def _injected(start_response, rule: Rule):
     """An injected HTTP status (as a proxy in front would answer: no SOAP body), or a
-    connection closed with no answer at all."""
+    connection dropped before its answer."""
     if rule.drop:
         return _dropped()
     status = HTTPStatus(rule.http_status)

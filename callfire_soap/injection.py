@@ -15,7 +15,7 @@ from lxml import etree
 
 from .soap import xpath
 from .soap.faults import ServiceFault
-from .store.injections import InjectionRules, Rule
+from .store.injections import REFRESH, InjectionRules, Rule
 
 
 class Injected(Exception):
@@ -36,11 +36,20 @@ class Injector:
     def __init__(self, rules: InjectionRules):
         self._rules = rules
         self._compiled: dict[str, etree.XPath] = {}
+        self._read: tuple[float, list[Rule]] = (-REFRESH, [])  # when, what
 
     def __call__(self, operation: str, root: etree._Element, note: dict) -> None:
         """Follow the first rule that takes this call, if any (``note`` has the
         login, and gets what was injected)."""
-        for rule in self._rules.candidates(note["login"], operation):
+        read_at, rules = self._read
+        if time.monotonic() - read_at >= REFRESH:
+            self._read = (time.monotonic(), self._rules.in_force())
+            rules = self._read[1]
+        login = note["login"]
+        for rule in rules:
+            if (rule.login is not None and rule.login != login) or \
+                    (rule.operation is not None and rule.operation != operation):
+                continue
             if rule.xpath is not None and not xpath.matches(self._xpath(rule.xpath), root):
                 continue
             if not self._rules.take(rule.id):

@@ -13,8 +13,9 @@ import requests
 
 from callfire_soap.admin import AdminError, Reply, route
 from callfire_soap.admin.surface import ROUTES
-from callfire_soap.app import create_app
-from callfire_soap.store import NotFound
+from callfire_soap.accesslog import AccessLog
+from callfire_soap.app import CallFireApp
+from callfire_soap.store import NotFound, Store
 from callfire_soap.store.admin import admin_path
 from conftest import ADMIN, ENVELOPE, SOAP_HEADERS, admin_server, start_server
 from test_cli import cli
@@ -142,7 +143,7 @@ def app_with_routes(tmp_path):
     def remove_thing(request):
         return Reply(204)
 
-    app = create_app(str(tmp_path / "routes.db"))
+    app = CallFireApp(Store(str(tmp_path / "routes.db")), access_log=AccessLog(io.StringIO()))
     app.admin.admin.set_admin(*ADMIN)
     yield app
     del ROUTES[declared:]

@@ -49,11 +49,13 @@ def one_line(run: subprocess.CompletedProcess, status: int = 2) -> str:
 
 
 def newer_schema(path: Path) -> Path:
-    # Closed now, not whenever the garbage collector gets to it: its WAL files go
-    # with the connection, and must not vanish while a test compares directories.
+    # Both connections closed here: a WAL file that vanished when the garbage
+    # collector got to one would look like a file the command under test removed.
     Store(str(path)).db().conn.close()
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA user_version = 99")
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.commit()
+    conn.close()
     return path
 
 

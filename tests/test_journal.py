@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from callfire_soap.app import create_app
+from callfire_soap.accesslog import AccessLog
+from callfire_soap.app import CallFireApp
+from callfire_soap.store import Store
 from callfire_soap.store.admin import AdminFile, admin_path
 from callfire_soap.store.journal import Bound, parse_bound, parse_since
 from callfire_soap.store.errors import InvalidRequest
@@ -102,6 +104,9 @@ def test_the_admin_surface_lists_and_counts_with_an_xpath_at_once(journaled):
     listed = requests.get(journaled.url("/admin/journal"), auth=ADMIN, params={
         "login": account.login, "xml": "true", "limit": 2}).json()["exchanges"]
     assert [e["request"] for e in listed] == [get_contact(12), get_contact(11)]
+    earlier = requests.get(journaled.url("/admin/journal"), auth=ADMIN, params={
+        "login": account.login, "xml": "true", "before": listed[0]["id"]}).json()
+    assert [e["request"] for e in earlier["exchanges"]] == [get_contact(11)]
     assert listed[0]["port"] == "contact" and listed[0]["http_status"] == 500
     assert "<svc:FaultCode>NOT_FOUND</svc:FaultCode>" in listed[0]["response"]
     one = requests.get(journaled.url("/admin/journal/%d" % listed[1]["id"]), auth=ADMIN).json()
@@ -175,7 +180,8 @@ def _soap(app, body: bytes, auth=("first", "pw")) -> int:
 
 
 def _app(tmp_path, journal: Bound | None):
-    app = create_app(str(tmp_path / "j.db"), journal=journal)
+    app = CallFireApp(Store(str(tmp_path / "j.db")), access_log=AccessLog(io.StringIO()),
+                      journal=journal)
     app.store.accounts.create("first", "pw")
     return app
 

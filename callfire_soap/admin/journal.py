@@ -2,7 +2,8 @@
 
 ``GET /admin/journal`` lists exchanges (query parameters ``login``,
 ``operation``, ``port``, ``fault`` (a FaultCode, or ``any``), ``injected``
-(``true``/``false``), ``since``, ``after`` (an id), ``xpath``, ``limit``, and
+(``true``/``false``), ``since``, ``after`` and ``before`` (ids, for paging),
+``xpath``, ``limit``, and
 ``xml=true`` for the bodies); ``GET /admin/journal/{id}`` is one exchange with
 its bodies; ``POST /admin/journal/count`` counts, WireMock-style, the
 exchanges a JSON object of the same fields matches (``{"operation":
@@ -73,7 +74,8 @@ def selection(get: Callable[[str], Any]
     query = JournalQuery(login=get("login"), operation=get("operation"), port=get("port"),
                          fault=_fault(get("fault")), injected=_flag(get("injected"), "injected"),
                          since=None if since is None else parse_since(str(since)),
-                         after_id=_whole(get("after"), "after"))
+                         after_id=_whole(get("after"), "after"),
+                         before_id=_whole(get("before"), "before"))
     expression = get("xpath")
     if expression is None:
         return query, None
@@ -111,7 +113,7 @@ def count_exchanges(request: AdminRequest) -> dict:
     if not isinstance(body, dict):
         raise AdminError(400, "the body must be a JSON object of fields to match")
     unknown = set(body) - {"login", "operation", "port", "fault", "injected", "since",
-                           "after", "xpath"}
+                           "after", "before", "xpath"}
     if unknown:
         raise AdminError(400, "unknown field(s): %s" % ", ".join(sorted(unknown)))
     query, match = selection(body.get)

@@ -5,11 +5,11 @@ login and port, the operation and SOAP version, the request and the answer
 byte for byte, the HTTP status, the FaultCode, the injection rule that answered
 it if one did, and how long it took.  HTTP headers are not kept (so never an
 Authorization header), and the content of any ``Password`` element (a
-WS-Security UsernameToken some stacks add) is blanked before a row is written.
+WS-Security UsernameToken some stacks add) is blanked before it is written.
 
 The request path only appends the exchange to a queue in memory;
-``JournalWriter``'s thread writes what has gathered in one transaction, a few
-milliseconds later, and drops the oldest rows beyond the bound
+``JournalWriter``'s thread writes what has gathered in one transaction, up to
+50 ms later, and drops the oldest exchanges beyond the bound
 (``serve --journal-max``: a number of rows, or of bytes such as ``64MB``).
 Reading goes straight to the file, so the command line sees what every worker
 process wrote.
