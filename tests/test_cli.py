@@ -45,9 +45,13 @@ def one_line(run: subprocess.CompletedProcess, status: int = 2) -> str:
 
 
 def newer_schema(path: Path) -> Path:
-    Store(str(path)).db().conn.close()  # now, not when a garbage collection gets to it
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA user_version = 99")
+    # Both connections closed here: a WAL file that vanished when the garbage
+    # collector got to one would look like a file the command under test removed.
+    Store(str(path)).db().conn.close()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.commit()
+    conn.close()
     return path
 
 

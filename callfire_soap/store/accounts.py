@@ -83,6 +83,11 @@ class VerifiedCredentials:
         return hashlib.blake2b(b"%s\0%s" % (login.encode(), password.encode()),
                                key=self._key, digest_size=32).digest()
 
+    def __iter__(self):
+        """The keys remembered, oldest first: keyed hashes, never a password."""
+        with self._lock:
+            return iter(list(self._verified))
+
     def get(self, key: bytes) -> tuple | None:
         with self._lock:
             return self._verified.get(key)
