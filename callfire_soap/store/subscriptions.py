@@ -23,7 +23,7 @@ INBOUND_EVENTS = ("INBOUND_CALL_FINISHED", "INBOUND_TEXT_FINISHED")
 FORMATS = ("XML", "JSON", "SOAP", "EMAIL")
 DEFAULT_FORMAT = "XML"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_KEYWORD_NUMBER = re.compile(r"([0-9]{5,6}):(\S+)")  # a short code and its keyword
+_KEYWORD_NUMBER = re.compile(r"([0-9]{5,6}):([0-9A-Za-z]+)")  # a short code and its keyword
 
 
 @dataclass
