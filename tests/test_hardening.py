@@ -573,6 +573,7 @@ class Owner:
     sound: int = 0          # an uploaded WAV, OWNER_SOUND
     recorded_call: int = 0  # an answered IVR call that recorded OWNER_RECORDING
     recording: int = 0      # (both made only for the CallService sound operations)
+    subscription: int = 0   # with the owner's RequestId (only for SubscriptionService)
 
 
 UNOWNED_NUMBER = "13105550199"  # not in the number market: nobody can own it
@@ -861,20 +862,20 @@ CROSS_ACCOUNT = {
         _same_as_missing(svc.GetRecordingData, dict(CallId=own.recorded_call, Name=OWNER_RECORDING),
                          dict(CallId=MISSING, Name=OWNER_RECORDING))),
     # SubscriptionService.  The intruder's subscriptions never hear of the owner's events
-    # (tests/test_postbacks.py); the owner's ids are missing ones here.
+    # (tests/test_postbacks.py); the owner's subscription is a missing one to it.
     "CreateSubscription": lambda svc, own: (
         _created_anew(svc.CreateSubscription(RequestId=OWNER_REQUEST,
                                              Subscription=_subscription()),
-                      own.broadcast, svc.GetSubscription),
+                      own.subscription, svc.GetSubscription),
         _nothing_else(svc.QuerySubscriptions())),
     "QuerySubscriptions": lambda svc, own: _nothing(svc.QuerySubscriptions()),
     "GetSubscription": lambda svc, own: _same_as_missing(
-        svc.GetSubscription, dict(Id=own.broadcast), dict(Id=MISSING)),
+        svc.GetSubscription, dict(Id=own.subscription), dict(Id=MISSING)),
     "UpdateSubscription": lambda svc, own: _same_as_missing(
-        svc.UpdateSubscription, dict(Subscription=_subscription(id=own.broadcast)),
+        svc.UpdateSubscription, dict(Subscription=_subscription(id=own.subscription)),
         dict(Subscription=_subscription(id=MISSING))),
     "DeleteSubscription": lambda svc, own: _same_as_missing(
-        svc.DeleteSubscription, dict(Id=own.batch), dict(Id=MISSING)),
+        svc.DeleteSubscription, dict(Id=own.subscription), dict(Id=MISSING)),
 }
 
 
@@ -980,6 +981,9 @@ def test_another_account_cannot_reach_the_data(server, operation):
                   _verified_caller_id(server, owner_account, owner_calls))
     if operation in SOUND_OPERATIONS:
         _owner_sounds(owner, owner_client, server)
+    if operation.endswith("Subscription") or operation == "QuerySubscriptions":
+        owner.subscription = bind(owner_client, server, "Subscription").CreateSubscription(
+            RequestId=OWNER_REQUEST, Subscription=_subscription())
     before = account_rows(server.store, owner_account.id)
     assert before["broadcasts"] and before["contact_batches"] and before["actions"] \
         and before["broadcast_schedules"] and before["auto_replies"]

@@ -256,6 +256,20 @@ def test_labels_on_broadcasts_filter_broadcasts_and_texts(server, labels, broadc
     bad_request(labels.LabelBroadcast, Id=labelled, LabelName="")
 
 
+def test_labels_on_call_broadcasts_filter_query_calls(server, labels, client):
+    calls = bind(client, server, "Call")
+    voice = {"LiveSoundText": "Your appointment is tomorrow"}
+    labelled = calls.SendCall(ToNumber=[{"_value_1": "13105551212"}],
+                              VoiceBroadcastConfig=voice)
+    other = calls.SendCall(ToNumber=[{"_value_1": "13105551213"}], VoiceBroadcastConfig=voice)
+    labels.LabelBroadcast(Id=labelled, LabelName="reminders")
+    (call,) = calls.QueryCalls(LabelName="reminders").Call
+    assert (call.BroadcastId, [label.Name for label in call.Label]) == (labelled,
+                                                                        ["reminders"])
+    assert calls.QueryCalls(BroadcastId=other).TotalResults == 1
+    assert calls.QueryCalls(LabelName="no such label").TotalResults == 0
+
+
 def test_labels_on_numbers_filter_query_numbers_and_delete_label_takes_them_off(
         server, labels, numbers, broadcasts):
     first, second = buy(server, numbers, BulkLocal={"Count": 2, "Region": {"State": "DE"}})
