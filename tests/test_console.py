@@ -9,9 +9,13 @@ turns into a failure.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -19,7 +23,7 @@ import requests
 import zeep
 
 from callfire_soap.store.admin import AdminFile
-from conftest import bind, fault_code, new_account, served_client, start_server
+from conftest import _free_port, bind, fault_code, new_account, served_client, start_server
 
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
@@ -36,8 +40,9 @@ PEOPLE = [("Ada", "Lovelace", "13105550101"), ("Grace", "Hopper", "13105550102")
 
 @pytest.fixture(scope="module")
 def console_server(tmp_path_factory):
+    # one attempt at a postback: a refused one is FAILED at once, for the console to retry
     with start_server(tmp_path_factory.mktemp("console") / "callfire.db", "--sim-speed", "0",
-                      "--admin-login", ADMIN,
+                      "--postback-attempts", "1", "--admin-login", ADMIN,
                       env={"CALLFIRE_SOAP_ADMIN_PASSWORD": ADMIN_PASSWORD}) as running:
         yield running
 
@@ -257,6 +262,104 @@ def test_reset_an_account_and_restore_a_snapshot(page, console_server, data, scr
     expect(page.locator("table.snapshots")).to_contain_text("no snapshots")
 
 
+class Hook(BaseHTTPRequestHandler):
+    """An Endpoint that takes every postback (204) and keeps its body."""
+    received: list[bytes] = []
+
+    def do_POST(self):
+        self.received.append(self.rfile.read(int(self.headers["Content-Length"])))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def _settled(console_server, login: str, status: str, timeout: float = 20):
+    """The account's only postback, once its status is ``status``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = console_server.store.postbacks.list(login=login)
+        if len(found) == 1 and found[0].status == status:
+            return found[0]
+        assert time.monotonic() < deadline, found
+        time.sleep(0.1)
+
+
+def test_a_failed_postback_is_seen_and_retried(page, console_server, screenshots,
+                                               other_account_of_console):
+    account = new_account(console_server)
+    client = served_client(console_server, account)
+    subscriptions, broadcasts = (bind(client, console_server, svc)
+                                 for svc in ("Subscription", "Broadcast"))
+    port = _free_port()  # nothing listens there yet: the postback is refused
+    endpoint = "http://127.0.0.1:%d/hook" % port
+    subscription_id = subscriptions.CreateSubscription(Subscription={
+        "Endpoint": endpoint, "NotificationFormat": "JSON", "TriggerEvent": "CAMPAIGN_STOPPED",
+        "SubscriptionFilter": {"Inbound": False}})
+    broadcast_id = broadcasts.CreateBroadcast(Broadcast={
+        "Name": "Stopped at once", "TextBroadcastConfig": {"Message": "Hello"}})
+    broadcasts.CreateContactBatch(BroadcastId=broadcast_id,
+                                  ToNumber=[{"_value_1": "13105550101"}])
+    broadcasts.ControlBroadcast(Id=broadcast_id, Command="START")
+    broadcasts.ControlBroadcast(Id=broadcast_id, Command="STOP")
+
+    page.goto(console_server.url("/console/accounts/%d/" % account.id))
+    page.get_by_role("link", name="Subscriptions").click()
+    rows = page.locator("table.subscriptions tbody tr")
+    expect(rows).to_have_count(1)
+    for shown in (str(subscription_id), "true", endpoint, "JSON", "CAMPAIGN_STOPPED",
+                  "Inbound=false"):
+        expect(rows).to_contain_text(shown)
+    _shot(page, screenshots, "subscriptions")
+
+    failed = _settled(console_server, account.login, "FAILED")
+    rows.get_by_role("link", name="Postbacks of subscription %d" % subscription_id).click()
+    expect(page.get_by_role("heading", name=re.compile("of subscription %d" % subscription_id)))\
+        .to_be_visible()
+    rows = page.locator("table.postbacks tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("CAMPAIGN_STOPPED")
+    expect(rows.locator(".status")).to_have_text("FAILED")
+    expect(rows.locator(".attempts")).to_have_text("1")
+    expect(rows.locator(".last-error")).to_contain_text("ConnectionError")
+    _shot(page, screenshots, "postbacks")
+
+    rows.get_by_role("link", name=str(failed.id)).click()
+    body = page.locator("pre.body").inner_text()
+    assert json.loads(body) == json.loads(failed.body) and len(body.splitlines()) > 3  # indented
+    expect(page.locator("dd.last-error")).to_contain_text("ConnectionError")
+    _shot(page, screenshots, "postback-failed")
+
+    Hook.received.clear()
+    hook = ThreadingHTTPServer(("127.0.0.1", port), Hook)  # the Endpoint is back
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    try:
+        page.get_by_role("button", name="Retry").click()
+        expect(page.get_by_role("status")).to_contain_text("PENDING again")
+        _settled(console_server, account.login, "DELIVERED")
+    finally:
+        hook.shutdown()
+    assert [json.loads(posted) for posted in Hook.received] == [json.loads(failed.body)]
+    page.reload()
+    expect(page.locator("dd.status")).to_have_text("DELIVERED")
+    expect(page.locator("dd.attempts")).to_have_text("1")  # a fresh count: one more try
+    expect(page.locator("dd.last-error")).to_have_text("none")
+    expect(page.locator("dd.delivered")).not_to_have_text("not yet")
+    expect(page.get_by_role("button", name="Retry")).to_have_count(0)
+    _shot(page, screenshots, "postback-delivered")
+    # a retry of what is not FAILED changes nothing
+    csrf = page.locator("input[name=csrf]").first.get_attribute("value")
+    answer = page.request.post(page.url + "/retry", form={"csrf": csrf})
+    assert answer.ok and "not FAILED" in answer.text()
+    assert _settled(console_server, account.login, "DELIVERED").attempts == 1
+    # another account's postback is not found, to look at or to retry
+    theirs = page.url.replace("/accounts/%d/" % account.id,
+                              "/accounts/%d/" % other_account_of_console.id)
+    assert page.request.get(theirs).status == 404
+    assert page.request.post(theirs + "/retry", form={"csrf": csrf}).status == 404
+
+
 def test_the_console_is_off_without_an_admin_login(server):
     assert requests.get(server.url("/console/")).status_code == 404
 
@@ -281,11 +384,13 @@ def test_what_does_not_exist_is_404(console_server, data, other_account_of_conso
     assert session.get(console_server.url(base + "/lists")).status_code == 200
     for path in ["/console/accounts/999999/contacts", base + "/contacts/999999",
                  base + "/broadcasts/999999", base + "/lists/999999",
+                 base + "/postbacks/999999",
                  # another account's broadcast is not this account's
                  other + "/broadcasts/%d" % data["broadcast_id"]]:
         assert session.get(console_server.url(path)).status_code == 404, path
     assert session.get(console_server.url(base + "/contacts?page=0")).status_code == 400
     assert session.get(console_server.url(base + "/calls?broadcast=x")).status_code == 400
+    assert session.get(console_server.url(base + "/postbacks?subscription=x")).status_code == 400
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,11 @@ import sys
 
 import pytest
 
-from callfire_soap.store import InvalidRequest, Store, phone
+from callfire_soap.store import InvalidRequest, NotFound, Store, phone
 from callfire_soap.store.contacts import Contact
 from callfire_soap.store.imports import parse_csv
+from callfire_soap.store.postbacks import Payload
+from callfire_soap.store.subscriptions import Event, Subscription
 from callfire_soap.store.schema import MIGRATIONS
 
 
@@ -73,6 +75,32 @@ def test_ids_are_unique_across_accounts(tmp_path):
         with store.session(account_id, write=True) as session:
             ids += session.contacts.create([{"homePhone": "13105551212"}] * 3)
     assert len(set(ids)) == 6
+
+
+def test_an_account_s_notifications_page_newest_first_through_an_index(tmp_path):
+    store = Store(str(tmp_path / "x.db"))
+    owner, other = (store.accounts.create(login, "pw") for login in ("a", "b"))
+    for account_id in (owner, other):
+        with store.session(account_id, write=True) as session:
+            for number in range(5):
+                subscription = Subscription(10 + number % 2, endpoint="http://127.0.0.1/",
+                                            format="JSON")
+                session.outbox.add(subscription, Event("CAMPAIGN_STARTED", number, "broadcast",
+                                                       1), Payload("application/json", b"{}"))
+    with store.session(owner, write=False) as reading:
+        page = reading.outbox.query(first=1, limit=2)
+        assert page.total == 5 and [p.instant for p in page.items] == [3, 2]
+        one = reading.outbox.query(subscription_id=11)
+        assert one.total == 2 and [p.instant for p in one.items] == [3, 1]
+        assert reading.outbox.get(page.items[0].id) == page.items[0]
+        theirs = store.postbacks.list(login="b", limit=1)[0].id
+        with pytest.raises(NotFound):
+            reading.outbox.get(theirs)  # another account's is not found
+        for where in ("account_id = 1", "account_id = 1 AND subscription_id = 11"):
+            plan = " ".join(row[3] for row in reading.db.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM postbacks WHERE %s ORDER BY id DESC"
+                % where))
+            assert "USING" in plan and "TEMP B-TREE" not in plan, plan
 
 
 def test_account_create_reads_the_password_from_stdin(tmp_path):

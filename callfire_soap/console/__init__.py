@@ -19,7 +19,7 @@ from ..ratelimit import FailedLogins
 from ..store import Store
 from ..store.admin import AdminFile
 from ..store.journal import JournalWriter
-from . import harness  # noqa: F401  (its routes join the blueprint)
+from . import harness, subscriptions  # noqa: F401  (their routes join the blueprint)
 from .views import ADMIN_KEY, JOURNAL_KEY, LOGINS_KEY, SESSION_HOURS, STORE_KEY, pages
 
 

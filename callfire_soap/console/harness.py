@@ -68,7 +68,7 @@ def journal():
                            operations=OPERATIONS), 400 if error else 200
 
 
-def _pretty(body: bytes | None) -> str | None:
+def pretty_xml(body: bytes | None) -> str | None:
     """A request or answer as indented XML, read as the server reads requests (no
     DOCTYPE, bounded); what is not such XML is shown as it came."""
     if body is None:
@@ -86,8 +86,9 @@ def exchange(exchange_id: int):
     found = _journal().get(exchange_id)
     if found is None:
         abort(404, "no exchange %d in the journal" % exchange_id)
-    return render_template("exchange.html", exchange=found, request_xml=_pretty(found.request),
-                           response_xml=_pretty(found.response))
+    return render_template("exchange.html", exchange=found,
+                           request_xml=pretty_xml(found.request),
+                           response_xml=pretty_xml(found.response))
 
 
 def _number(form, name: str, kind: type) -> int | float | None:

@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from sqlite_utils import Database
+from sqlite_utils.db import Table
 
+from .errors import NotFound
 from .ids import id_json
+from .pages import Page, page_bounds
 from .subscriptions import Event, Subscription
 
 STATUSES = ("PENDING", "DELIVERED", "FAILED", "OUTBOX")
@@ -77,6 +80,27 @@ class Outbox:
             [self.account_id, subscription.id, event.name, event.instant,
              subscription.endpoint, subscription.format, payload.content_type, payload.body,
              "OUTBOX" if subscription.format == "EMAIL" else "PENDING", now, now])
+
+    def query(self, subscription_id: int | None = None, first: int | None = None,
+              limit: int | None = None) -> Page[Postback]:
+        """The account's notifications, or one subscription's, newest first (for the
+        console: the indexes on account_id and on subscription_id keep it paged)."""
+        first, limit = page_bounds(first, limit)
+        where, params = "account_id = ?", [self.account_id]
+        if subscription_id is not None:
+            where += " AND subscription_id = ?"
+            params.append(subscription_id)
+        rows = Table(self.db, "postbacks")
+        return Page(rows.count_where(where, params), [Postback(**row) for row in rows.rows_where(
+            where, params, order_by="id DESC", select=_COLUMNS, limit=limit, offset=first)])
+
+    def get(self, ident: int) -> Postback:
+        """One of the account's notifications; NOT_FOUND for another account's."""
+        row = self.db.execute("SELECT %s FROM postbacks WHERE id = ? AND account_id = ?"
+                              % _COLUMNS, [ident, self.account_id]).fetchone()
+        if row is None:
+            raise NotFound("Postback", ident)
+        return _postback(row)
 
 
 class Postbacks:

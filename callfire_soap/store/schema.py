@@ -340,10 +340,16 @@ def _v12_subscriptions(db: Database) -> None:
     db["broadcasts"].create_index(["next_event"])
 
 
+def _v13_postback_pages(db: Database) -> None:
+    # The console pages an account's notifications, or one subscription's, newest first.
+    db["postbacks"].create_index(["account_id", "id"])
+    db["postbacks"].create_index(["subscription_id", "id"])
+
+
 MIGRATIONS = [_v1_accounts_and_contacts, _v2_do_not_contact, _v3_broadcasts, _v4_one_id_space,
               _v5_default_broadcasts, _v6_numbers_and_keywords, _v7_inbound_and_auto_replies,
               _v8_number_orders, _v9_labels, _v10_caller_ids, _v11_sounds_and_recordings,
-              _v12_subscriptions]
+              _v12_subscriptions, _v13_postback_pages]
 
 
 def migrate(db: Database, migrations: list | None = None) -> int:
