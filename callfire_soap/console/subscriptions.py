@@ -8,12 +8,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from ..store.postbacks import Postback
 from .harness import pretty_xml
-from .views import PAGE_SIZE, _listing, _reading, pages, store
+from .views import PAGE_SIZE, listing, reading_session, pages, store
 
 
 @pages.route("/accounts/<int:account_id>/subscriptions")
 def subscriptions(account_id: int):
-    return _listing("subscriptions.html", account_id, lambda reading, first:
+    return listing("subscriptions.html", account_id, lambda reading, first:
                     reading.subscriptions.query(first, PAGE_SIZE))
 
 
@@ -23,7 +23,7 @@ def postbacks(account_id: int):
     subscription_id = request.args.get("subscription", "")
     if subscription_id and not subscription_id.isdigit():
         abort(400, "subscription must be a subscription's id")
-    return _listing("postbacks.html", account_id, lambda reading, first: reading.outbox.query(
+    return listing("postbacks.html", account_id, lambda reading, first: reading.outbox.query(
         int(subscription_id) if subscription_id else None, first, PAGE_SIZE),
         subscription_id=subscription_id)
 
@@ -40,7 +40,7 @@ def _pretty_body(postback: Postback) -> str:
 
 @pages.route("/accounts/<int:account_id>/postbacks/<int:postback_id>")
 def postback(account_id: int, postback_id: int):
-    with _reading(account_id) as reading:
+    with reading_session(account_id) as reading:
         found = reading.outbox.get(postback_id)
     return render_template("postback.html", account_id=account_id, postback=found,
                            body=_pretty_body(found))
@@ -49,7 +49,7 @@ def postback(account_id: int, postback_id: int):
 @pages.route("/accounts/<int:account_id>/postbacks/<int:postback_id>/retry", methods=["POST"])
 def retry_postback(account_id: int, postback_id: int):
     """A FAILED notification PENDING again, as ``postbacks retry`` makes it."""
-    with _reading(account_id) as reading:
+    with reading_session(account_id) as reading:
         found = reading.outbox.get(postback_id)
     if found.status != "FAILED" or not store().postbacks.retry([postback_id]):
         flash("Postback %d is %s, not FAILED: nothing to retry." % (postback_id, found.status))

@@ -1,7 +1,7 @@
 """The console's pages of accounts and their data, and its login.
 
-Each page is one read of the store (``_reading``) and, for a list, one page of
-a store query (``_listing``); views never see SQL.
+Each page is one read of the store (``reading_session``) and, for a list, one page of
+a store query (``listing``); views never see SQL.
 """
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def admin_file() -> AdminFile:
 
 
 @contextmanager
-def _reading(account_id: int) -> Iterator[Session]:
+def reading_session(account_id: int) -> Iterator[Session]:
     """One read of an account, its broadcasts brought up to now first; 404 for an
     account or anything of it that does not exist."""
     try:
@@ -134,12 +134,12 @@ def account(account_id: int):
     return redirect(url_for("console.contacts", account_id=account_id))
 
 
-def _listing(template: str, account_id: int, query: Callable[[Session, int], Page],
+def listing(template: str, account_id: int, query: Callable[[Session, int], Page],
              heading: Callable[[Session], dict] = lambda reading: {}, **context) -> str:
     """A page of one of the store's paged queries, ``query(reading, first)``, rendered
     as ``items`` with its ``pager``; ``heading`` reads what the page shows above it."""
     pager = requested_page()
-    with _reading(account_id) as reading:
+    with reading_session(account_id) as reading:
         above = heading(reading)
         found = query(reading, pager.first)
     pager.total = found.total
@@ -155,7 +155,7 @@ def contacts(account_id: int):
     field_name = request.args.get("field", "").strip() or None
     too_short = bool(text) and len(text) < TRIGRAM
     searched = None if too_short or not text else text
-    return _listing("contacts.html", account_id, lambda reading, first: reading.contacts.query(
+    return listing("contacts.html", account_id, lambda reading, first: reading.contacts.query(
         field_name=field_name if searched else None, text=searched, first=first,
         limit=PAGE_SIZE), text=text, field=field_name or "", too_short=too_short,
         trigram=TRIGRAM)
@@ -163,27 +163,27 @@ def contacts(account_id: int):
 
 @pages.route("/accounts/<int:account_id>/contacts/<int:contact_id>")
 def contact(account_id: int, contact_id: int):
-    return _listing("contact.html", account_id, lambda reading, first: reading.actions.history(
+    return listing("contact.html", account_id, lambda reading, first: reading.actions.history(
         contact_id, first, PAGE_SIZE), lambda reading: {
         "contact": reading.contacts.get(contact_id)})
 
 
 @pages.route("/accounts/<int:account_id>/lists")
 def lists(account_id: int):
-    return _listing("lists.html", account_id,
+    return listing("lists.html", account_id,
                     lambda reading, first: reading.lists.query(first, PAGE_SIZE))
 
 
 @pages.route("/accounts/<int:account_id>/lists/<int:list_id>")
 def contact_list(account_id: int, list_id: int):
-    return _listing("list.html", account_id, lambda reading, first: reading.contacts.query(
+    return listing("list.html", account_id, lambda reading, first: reading.contacts.query(
         list_id=list_id, first=first, limit=PAGE_SIZE), lambda reading: {
         "contact_list": reading.lists.get(list_id)})
 
 
 @pages.route("/accounts/<int:account_id>/broadcasts")
 def broadcasts(account_id: int):
-    return _listing("broadcasts.html", account_id, lambda reading, first:
+    return listing("broadcasts.html", account_id, lambda reading, first:
                     reading.broadcasts.query(first=first, limit=PAGE_SIZE))
 
 
@@ -191,7 +191,7 @@ def _broadcast_state(account_id: int, broadcast_id: int) -> dict:
     """What the live part of a broadcast's page shows: status, statistics, chart
     and a page of its contact batches."""
     pager = requested_page()
-    with _reading(account_id) as reading:
+    with reading_session(account_id) as reading:
         broadcast = reading.broadcasts.get(broadcast_id)
         state = {"broadcast": broadcast, "stats": reading.actions.stats(broadcast_id),
                  "chart": results_chart(reading.actions.timeline(broadcast_id)),
@@ -217,7 +217,7 @@ def _actions(account_id: int, texts: bool):
     broadcast_id = request.args.get("broadcast", "")
     if broadcast_id and not broadcast_id.isdigit():
         abort(400, "broadcast must be a broadcast's id")
-    return _listing("actions.html", account_id, lambda reading, first: reading.actions.query(
+    return listing("actions.html", account_id, lambda reading, first: reading.actions.query(
         texts, broadcast_id=int(broadcast_id or 0) or None, first=first, limit=PAGE_SIZE),
         texts=texts, broadcast_id=broadcast_id)
 
