@@ -37,7 +37,6 @@ def test_create_get_query_update_delete(subscriptions):
         == [second]
 
     # partial: what is sent changes, the rest stays; a filter sent replaces the stored one.
-    # NotificationFormat's schema default (XML) counts as sent, as every default does.
     assert subscriptions.UpdateSubscription(Subscription={
         "id": second, "Enabled": True, "NotificationFormat": "SOAP",
         "SubscriptionFilter": {"BroadcastId": 14}}) is None
@@ -45,9 +44,11 @@ def test_create_get_query_update_delete(subscriptions):
     assert (got.Enabled, got.Endpoint, got.NotificationFormat, got.TriggerEvent) == (
         True, "http://127.0.0.1:9/x", "SOAP", "CAMPAIGN_FINISHED")
     assert (got.SubscriptionFilter.BroadcastId, got.SubscriptionFilter.ToNumber) == (14, None)
+    # Enabled and NotificationFormat left out stay, though the schema gives them defaults
+    subscriptions.UpdateSubscription(Subscription={"id": second, "Enabled": False})
     subscriptions.UpdateSubscription(Subscription={"id": second, "SubscriptionFilter": {}})
     got = subscriptions.GetSubscription(Id=second)
-    assert (got.SubscriptionFilter, got.NotificationFormat) == (None, "XML")
+    assert (got.SubscriptionFilter, got.NotificationFormat, got.Enabled) == (None, "SOAP", False)
 
     assert subscriptions.DeleteSubscription(Id=first) is None
     assert [s.id for s in subscriptions.QuerySubscriptions().Subscription] == [second]

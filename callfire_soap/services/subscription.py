@@ -1,6 +1,9 @@
 """SubscriptionService: SOAP requests in, store calls, SOAP responses out."""
 from __future__ import annotations
 
+from dataclasses import replace
+
+from ..soap.codec import defaulted
 from ..soap.models import data, svc
 from ..soap.operations import read, write
 from ..soap.records import from_record
@@ -48,7 +51,13 @@ def get_subscription(session: Session, request):
 
 
 def update_subscription(session: Session, request) -> None:
-    session.subscriptions.update(subscription_from_soap(request.Subscription))
+    """Partial: Enabled and NotificationFormat left out stay as stored, though the
+    schema gives them defaults (a create takes those)."""
+    given = subscription_from_soap(request.Subscription)
+    left_out = defaulted(request.Subscription)
+    session.subscriptions.update(replace(
+        given, enabled=None if "Enabled" in left_out else given.enabled,
+        format=None if "NotificationFormat" in left_out else given.format))
 
 
 def delete_subscription(session: Session, request) -> None:

@@ -31,6 +31,13 @@ from . import faults
 from .schema import ANY_ATTRIBUTE, SpaceList
 
 _LIST_SEPARATORS = re.compile(r"[\s,]+")
+DEFAULTED = "_defaulted"  # an instance's fields that were absent and took their default
+
+
+def defaulted(instance) -> frozenset[str]:
+    """The fields of a request element that were left out and hold the schema's default:
+    a partial update keeps what is stored for them."""
+    return instance.__dict__.get(DEFAULTED, frozenset())
 
 
 def split_list(text: str) -> list[str]:
@@ -170,9 +177,12 @@ class Codec:
                     values[key].append(value)
                 else:
                     values[key] = value
+            filled = [key for key, _ in defaults if values[key] is None]
             for key, default in defaults:
                 if values[key] is None:
                     values[key] = default
+            if filled:
+                values[DEFAULTED] = frozenset(filled)
             if any_attribute:
                 values[ANY_ATTRIBUTE] = extras
             instance = cls.__new__(cls)
