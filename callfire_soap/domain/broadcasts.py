@@ -89,8 +89,9 @@ def send(session: Session, broadcast: Broadcast, to_numbers: list[ToNumber] | No
         raise InvalidRequest("at least one ToNumber is required", detail="ToNumber")
     if broadcast_id is None and use_default:
         broadcast_id = session.broadcasts.default(kind)
-    if broadcast_id is None:
-        broadcast_id = create(session, broadcast)
+    if broadcast_id is None:  # checked above but for its FromNumber, as create() checks
+        _check_caller_id(session, broadcast.config)
+        broadcast_id = session.broadcasts.create(broadcast, session.sim_now)
         if use_default:  # the first such send, or the last default was archived
             session.broadcasts.set_default(kind, broadcast_id)
     with session.changing(broadcast_id):

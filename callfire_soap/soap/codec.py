@@ -177,10 +177,11 @@ class Codec:
                     values[key].append(value)
                 else:
                     values[key] = value
-            filled = [key for key, _ in defaults if values[key] is None]
+            filled = []
             for key, default in defaults:
                 if values[key] is None:
                     values[key] = default
+                    filled.append(key)
             if filled:
                 values[DEFAULTED] = frozenset(filled)
             if any_attribute:
